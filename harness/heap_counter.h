@@ -1,0 +1,27 @@
+// Counts heap use through replaced global operator new/delete.
+//
+// Counting is off by default so timed loops pay only one relaxed load per allocation; the harness
+// switches it on for an untimed probe of one operation and for Google Benchmark's memory pass.
+// Sizes are what the allocator really holds (malloc_usable_size), so a free is matched exactly
+// against its allocation without a size header. malloc() callers are not seen.
+#pragma once
+
+#include <cstdint>
+
+namespace yb::heap {
+
+struct Usage {
+  std::int64_t allocations = 0;      // calls to operator new while counting
+  std::int64_t allocated_bytes = 0;  // bytes requested by those calls
+  std::int64_t peak_live_bytes = 0;  // highest live-byte growth over the start of counting
+  std::int64_t live_bytes = 0;       // live-byte growth now (negative when older blocks were freed)
+};
+
+// Zeroes the counts and starts counting (all threads).
+void start_counting();
+// Stops counting and returns what was seen since start_counting().
+Usage stop_counting();
+// Reads the counts without stopping.
+Usage current();
+
+}  // namespace yb::heap

@@ -1,0 +1,110 @@
+// Entry point of every family executable (bin/yb_<family>): Google Benchmark's flags plus a few
+// of yieldbench's own, the run context, the heap-counting memory manager and a fixed allocator
+// policy.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <unistd.h>
+
+#include "allocator_policy.h"
+#include "gb_memory_manager.h"
+#include "measure.h"
+#include "registry.h"
+#include "reporters.h"
+#include "run_context.h"
+
+namespace {
+
+struct Options {
+  bool list = false;
+  bool progress = false;
+  bool json_file = false;  // --benchmark_out given, in JSON (the default format)
+  bool json_display = false;
+  bool csv_display = false;
+};
+
+void print_help() {
+  std::printf(
+      "A yieldbench family executable: Google Benchmark plus yieldbench's counters.\n"
+      "Usually run through `scripts/yieldbench run`; run it directly to investigate one benchmark.\n\n"
+      "yieldbench flags:\n"
+      "  --yb_list                  print families, workloads and implementations (tab-separated) and exit\n"
+      "  --yb_progress              print one 'YB_PROGRESS<TAB>name<TAB>status' line per benchmark instead of\n"
+      "                             the console table (results still go to --benchmark_out)\n"
+      "  --yb_latency_seconds=S     time budget of each benchmark's per-operation latency pass (default %.2f)\n\n"
+      "Google Benchmark flags:\n",
+      yb::measure_settings().latency_seconds);
+  benchmark::PrintDefaultHelp();
+}
+
+// Removes yieldbench's flags from argv, leaving Google Benchmark's; exits 2 on a malformed one.
+Options take_yieldbench_flags(int* argc, char** argv) {
+  Options options;
+  int kept = 1;
+  for (int i = 1; i < *argc; ++i) {
+    const std::string_view arg = argv[i];
+    constexpr std::string_view kLatency = "--yb_latency_seconds=";
+    if (arg == "--yb_list") {
+      options.list = true;
+    } else if (arg == "--yb_progress") {
+      options.progress = true;
+    } else if (arg.substr(0, kLatency.size()) == kLatency) {
+      char* end = nullptr;
+      const double seconds = std::strtod(argv[i] + kLatency.size(), &end);
+      if (end == argv[i] + kLatency.size() || *end != '\0' || seconds < 0) {
+        std::fprintf(stderr, "%s: --yb_latency_seconds needs a non-negative number, got '%s'\n", argv[0],
+                     argv[i] + kLatency.size());
+        std::exit(2);
+      }
+      yb::measure_settings().latency_seconds = seconds;
+    } else if (arg.substr(0, 5) == "--yb_") {
+      std::fprintf(stderr, "%s: unknown flag %s (see --help)\n", argv[0], argv[i]);
+      std::exit(2);
+    } else {
+      if (arg.substr(0, 16) == "--benchmark_out=") options.json_file = true;
+      if (arg.substr(0, 23) == "--benchmark_out_format=" && arg != "--benchmark_out_format=json") {
+        std::fprintf(stderr, "%s: yieldbench writes result files as JSON only (got %s)\n", argv[0], argv[i]);
+        std::exit(2);
+      }
+      if (arg == "--benchmark_format=json") options.json_display = true;
+      if (arg == "--benchmark_format=csv") options.csv_display = true;
+      argv[kept++] = argv[i];
+    }
+  }
+  *argc = kept;
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = take_yieldbench_flags(&argc, argv);
+  yb::pin_cold_allocator_policy();
+  yb::register_all_with_google_benchmark();
+  benchmark::Initialize(&argc, argv, print_help);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  if (options.list) {
+    yb::print_descriptions();
+    return 0;
+  }
+
+  yb::add_run_context();
+  yb::HeapMemoryManager memory_manager;
+  benchmark::RegisterMemoryManager(&memory_manager);
+  yb::ProgressReporter progress;
+  yb::PlainNames<benchmark::JSONReporter> json_display;
+  yb::PlainNames<benchmark::ConsoleReporter> console(
+      ::isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color : benchmark::ConsoleReporter::OO_None);
+  benchmark::BenchmarkReporter* display = &console;
+  if (options.progress) display = &progress;
+  if (options.json_display) display = &json_display;
+  if (options.csv_display) display = nullptr;  // Google Benchmark's own (deprecated) CSV reporter
+  yb::PlainNames<benchmark::JSONReporter> json_file;
+  benchmark::RunSpecifiedBenchmarks(display, options.json_file ? &json_file : nullptr);
+  benchmark::RegisterMemoryManager(nullptr);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,94 @@
+#include "measure.h"
+
+#include <cstdio>
+
+#include "run_context.h"
+
+namespace yb {
+
+MeasureSettings& measure_settings() {
+  static MeasureSettings settings;
+  return settings;
+}
+
+namespace detail {
+namespace {
+
+using benchmark::Counter;
+
+// Percentiles that the sample count can support: p99 needs 100 samples, p99.9 needs 1000.
+struct Percentile {
+  const char* counter;
+  const char* name;
+  double quantile;
+  std::uint64_t min_samples;
+};
+constexpr Percentile kPercentiles[] = {{"lat_p50_ns", "p50", 0.50, 10},
+                                       {"lat_p90_ns", "p90", 0.90, 10},
+                                       {"lat_p99_ns", "p99", 0.99, 100},
+                                       {"lat_p999_ns", "p99.9", 0.999, 1000}};
+
+Counter bytes(double value) { return Counter(value, Counter::kDefaults, Counter::kIs1024); }
+
+}  // namespace
+
+bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where) {
+  if (expected == actual) return true;
+  char message[160];
+  std::snprintf(message, sizeof(message), "checksum mismatch in %s: expected %llu, got %llu", where,
+                static_cast<unsigned long long>(expected), static_cast<unsigned long long>(actual));
+  state.SkipWithError(message);
+  return false;
+}
+
+std::string latency_skip_reason(double mean_ns) {
+  const double clock_ns = clock_read_ns();
+  const double needed = measure_settings().latency_min_clock_reads * clock_ns;
+  if (mean_ns >= needed) return {};
+  char reason[160];
+  std::snprintf(reason, sizeof(reason),
+                "latency: mean only (op %.1f ns < %.0f clock reads of %.1f ns)", mean_ns,
+                measure_settings().latency_min_clock_reads, clock_ns);
+  return reason;
+}
+
+void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory,
+            const SystemUsage& usage, const LatencyHistogram* latency, const std::string& latency_skipped) {
+  const auto iterations = static_cast<double>(state.iterations());
+  state.SetItemsProcessed(state.iterations() * expected.items_per_operation);
+  auto& counters = state.counters;
+
+  counters["heap_allocs"] = static_cast<double>(memory.heap.allocations);
+  counters["heap_peak_bytes"] = bytes(static_cast<double>(memory.heap.peak_live_bytes));
+  counters["heap_total_bytes"] = bytes(static_cast<double>(memory.heap.allocated_bytes));
+  if (memory.rss_peak_bytes) counters["rss_peak_bytes"] = bytes(static_cast<double>(*memory.rss_peak_bytes));
+
+  counters["ctx_voluntary"] = static_cast<double>(usage.ctx_voluntary) / iterations;
+  counters["ctx_involuntary"] = static_cast<double>(usage.ctx_involuntary) / iterations;
+  if (usage.ctx_switches) {
+    counters["ctx_switches"] = static_cast<double>(*usage.ctx_switches) / iterations;
+    counters["cpu_migrations"] = static_cast<double>(*usage.cpu_migrations) / iterations;
+    counters["page_faults"] = static_cast<double>(*usage.page_faults) / iterations;
+    counters["task_clock_ns"] = static_cast<double>(*usage.task_clock_ns) / iterations;
+  } else {
+    counters["page_faults"] = static_cast<double>(usage.minor_faults + usage.major_faults) / iterations;
+  }
+
+  std::string label = latency_skipped;
+  if (latency != nullptr) {
+    counters["lat_samples"] = static_cast<double>(latency->count());
+    for (const auto& p : kPercentiles) {
+      if (latency->count() >= p.min_samples) {
+        counters[p.counter] = static_cast<double>(latency->percentile(p.quantile));
+      } else if (label.empty()) {
+        label = "latency: " + std::to_string(latency->count()) + " samples within the pass budget; " + p.name +
+                " and above need " + std::to_string(p.min_samples);
+      }
+    }
+    counters["lat_max_ns"] = static_cast<double>(latency->max());
+  }
+  if (!label.empty()) state.SetLabel(label);
+}
+
+}  // namespace detail
+}  // namespace yb

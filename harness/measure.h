@@ -1,0 +1,105 @@
+// How every yieldbench benchmark measures one operation of a workload.
+//
+//   1. warm-up: run once and check the checksum, so a wrong answer is never timed;
+//   2. memory probe (untimed): one operation with heap counting on and the RSS high-water
+//      mark reset: heap_allocs, heap_peak_bytes, heap_total_bytes, rss_peak_bytes;
+//   3. timed loop (Google Benchmark's): nothing but the operation; rusage and perf software
+//      events are read at its edges only and divided by the iteration count;
+//   4. latency pass (untimed, bounded in count and time): each operation timed on its own,
+//      only where one clock read is small against the operation.
+// During Google Benchmark's separate memory pass only the loop runs, counted by heap_counter.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "heap_counter.h"
+#include "latency_histogram.h"
+#include "rss_probe.h"
+#include "system_counters.h"
+
+namespace yb {
+
+// What one operation must return, and how many items it processes (for items_per_second).
+struct Expectation {
+  std::uint64_t checksum;
+  std::int64_t items_per_operation;
+};
+
+struct MeasureSettings {
+  double latency_seconds = 0.05;        // time budget of one benchmark's latency pass
+  std::uint64_t latency_samples = 10000;  // and its count budget
+  // Per-operation latency is recorded only for operations at least this many clock reads long,
+  // so the reads distort each sample by at most 1%.
+  double latency_min_clock_reads = 100;
+};
+MeasureSettings& measure_settings();
+
+namespace detail {
+
+struct MemorySample {
+  heap::Usage heap;
+  std::optional<std::int64_t> rss_peak_bytes;
+};
+
+bool in_memory_manager_pass();
+// Ends the benchmark with SkipWithError naming both values when they differ.
+bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where);
+// Empty when per-operation latency should be sampled for an operation of `mean_ns`, else why not.
+std::string latency_skip_reason(double mean_ns);
+void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory,
+            const SystemUsage& usage, const LatencyHistogram* latency, const std::string& latency_skipped);
+
+}  // namespace detail
+
+template <class Operation>
+void measure(benchmark::State& state, const Expectation& expected, Operation&& operation) {
+  using clock = std::chrono::steady_clock;
+  const bool memory_pass = detail::in_memory_manager_pass();
+
+  detail::MemorySample memory;
+  if (!memory_pass) {
+    if (!detail::checksum_ok(state, expected.checksum, operation(), "warm-up")) return;
+    rss::PeakGrowth rss_growth;
+    heap::start_counting();
+    benchmark::DoNotOptimize(operation());
+    memory.heap = heap::stop_counting();
+    memory.rss_peak_bytes = rss_growth.bytes();
+  }
+
+  std::uint64_t last = 0;
+  SystemCounters system;
+  const auto loop_start = clock::now();
+  for (auto _ : state) {
+    last = operation();
+    benchmark::DoNotOptimize(last);
+  }
+  const auto loop_end = clock::now();
+  const SystemUsage usage = system.elapsed();
+  if (!detail::checksum_ok(state, expected.checksum, last, "timed loop") || memory_pass) return;
+
+  const double mean_ns = std::chrono::duration<double, std::nano>(loop_end - loop_start).count() /
+                         static_cast<double>(state.iterations());
+  std::string latency_skipped = detail::latency_skip_reason(mean_ns);
+  std::unique_ptr<LatencyHistogram> latency;
+  if (latency_skipped.empty()) {
+    latency = std::make_unique<LatencyHistogram>();
+    const auto& settings = measure_settings();
+    const auto deadline = clock::now() + std::chrono::duration<double>(settings.latency_seconds);
+    for (std::uint64_t sample = 0; sample < settings.latency_samples; ++sample) {
+      const auto start = clock::now();
+      benchmark::DoNotOptimize(operation());
+      const auto end = clock::now();
+      latency->record(static_cast<std::uint64_t>(std::chrono::nanoseconds(end - start).count()));
+      if (end >= deadline) break;
+    }
+  }
+  detail::report(state, expected, memory, usage, latency.get(), latency_skipped);
+}
+
+}  // namespace yb

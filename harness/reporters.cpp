@@ -1,0 +1,19 @@
+#include "reporters.h"
+
+#include <ostream>
+
+namespace yb {
+
+bool ProgressReporter::ReportContext(const Context&) { return true; }
+
+void ProgressReporter::ReportRuns(const std::vector<Run>& runs) {
+  if (runs.empty()) return;
+  const Run& first = runs.front();
+  benchmark::BenchmarkName name = first.run_name;
+  name.time_type.clear();
+  auto& out = GetOutputStream();
+  out << "YB_PROGRESS\t" << name.str() << '\t' << (first.error_occurred ? first.error_message : "ok") << '\n';
+  out.flush();
+}
+
+}  // namespace yb
