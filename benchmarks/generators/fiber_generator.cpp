@@ -1,0 +1,114 @@
+// Lazy, stackful: the producer runs on its own Boost.Context fiber stack and switches to the
+// consumer for every element (two user-space context switches per element). Unlike a stackless
+// coroutine it can yield from nested calls; the price is a whole stack, counted in the heap
+// figures because it is allocated with operator new.
+#include <boost/context/fiber.hpp>
+#include <boost/context/stack_context.hpp>
+#include <boost/context/stack_traits.hpp>
+#include <fstream>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+
+#include "generators/implementation.h"
+#include "generators/workloads.h"
+
+namespace {
+
+namespace context = boost::context;
+
+// Boost.Context's StackAllocator concept, over operator new so heap_peak_bytes sees the stack.
+struct HeapStack {
+  std::size_t size = context::stack_traits::default_size();
+
+  context::stack_context allocate() {
+    context::stack_context stack;
+    stack.size = size;
+    stack.sp = static_cast<char*>(::operator new(size)) + size;  // stacks grow down
+    return stack;
+  }
+  void deallocate(context::stack_context& stack) noexcept {
+    ::operator delete(static_cast<char*>(stack.sp) - stack.size);
+  }
+};
+
+// Runs `produce(yield)` on a fiber; each yield(value) suspends it until the next next().
+template <class T>
+class FiberGenerator {
+ public:
+  template <class Producer>
+  explicit FiberGenerator(Producer produce)
+      : producer_(std::allocator_arg, HeapStack{}, [this, produce](context::fiber&& consumer) mutable {
+          consumer_ = std::move(consumer);
+          produce([this](T value) {
+            value_ = std::move(value);
+            consumer_ = std::move(consumer_).resume();
+          });
+          return std::move(consumer_);
+        }) {}
+
+  // The next element, or nullptr once the producer has returned.
+  const T* next() {
+    producer_ = std::move(producer_).resume();
+    return producer_ ? &value_ : nullptr;  // an empty fiber means the producer finished
+  }
+
+ private:
+  T value_{};
+  context::fiber consumer_;
+  context::fiber producer_;  // destroyed first: unwinds a suspended producer's stack
+};
+
+std::uint64_t sum_plus_one(std::uint64_t n) {
+  FiberGenerator<std::uint64_t> values([n](auto yield) {
+    for (std::uint64_t x = 0; x < n; ++x) yield(generators::plus_one(x));
+  });
+  std::uint64_t total = 0;
+  while (const auto* value = values.next()) total += *value;
+  return total;
+}
+
+std::uint64_t fibonacci_take(std::uint64_t n) {
+  FiberGenerator<std::uint64_t> values([n](auto yield) {
+    generators::Fibonacci fibonacci;
+    for (std::uint64_t i = 0; i < n; ++i) yield(fibonacci.next());
+  });
+  std::uint64_t total = 0;
+  while (const auto* value = values.next()) total += *value;
+  return total;
+}
+
+std::uint64_t pipeline_first(std::uint64_t n) {
+  FiberGenerator<std::uint64_t> mapped([n](auto yield) {
+    for (std::uint64_t x = 0; x < n; ++x) {
+      if (generators::pipeline_keep(x)) yield(generators::pipeline_map(x));
+    }
+  });
+  while (const auto* y = mapped.next()) {
+    if (generators::pipeline_match(*y)) return *y;
+  }
+  return 0;
+}
+
+std::uint64_t csv_prices(const std::string& path) {
+  FiberGenerator<const std::string*> lines([&path](auto yield) {
+    std::ifstream file(path);
+    for (std::string line; std::getline(file, line);) yield(&line);
+  });
+  std::uint64_t total = 0;
+  while (const auto* line = lines.next()) total += generators::parse_price(**line);
+  return total;
+}
+
+[[maybe_unused]] const bool registered = generators::register_implementation({
+    "fiber_generator",
+    "stackful generator on a Boost.Context fiber: two context switches per element",
+    /*materialises=*/false,
+    sum_plus_one,
+    fibonacci_take,
+    pipeline_first,
+    csv_prices,
+});
+
+}  // namespace
