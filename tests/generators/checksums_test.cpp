@@ -1,0 +1,75 @@
+// Every generators implementation computes every workload's checksum at small sizes, and the
+// references themselves agree with independent arithmetic.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <ostream>
+#include <set>
+#include <string>
+
+#include "generators/implementation.h"
+#include "generators/workloads.h"
+
+namespace generators {
+// Names parameterised tests and failure messages by the implementation, not its bytes.
+void PrintTo(const Implementation& implementation, std::ostream* out) { *out << implementation.name; }
+}  // namespace generators
+
+namespace {
+
+using generators::implementations;
+
+TEST(GeneratorsReference, ChecksumsAgreeWithIndependentArithmetic) {
+  EXPECT_EQ(generators::sum_plus_one_checksum(0), 0u);
+  EXPECT_EQ(generators::sum_plus_one_checksum(4), 1u + 2 + 3 + 4);
+  EXPECT_EQ(generators::sum_plus_one_checksum(2'000'000), 2'000'001'000'000u);
+  EXPECT_EQ(generators::fibonacci_take_checksum(10), 0u + 1 + 1 + 2 + 3 + 5 + 8 + 13 + 21 + 34);
+  EXPECT_EQ(generators::pipeline_first_checksum(2000), 1003u * 1003u);
+  EXPECT_EQ(generators::pipeline_first_checksum(1000), 0u) << "no match below x = 1003";
+  EXPECT_EQ(generators::parse_price("7,2024-01-02,customer0001,12345"), 12345u);
+}
+
+TEST(GeneratorsReference, CsvFileIsDeterministicAndRemoved) {
+  std::string path;
+  std::uint64_t first_total = 0;
+  {
+    const generators::CsvFile file(100);
+    path = file.path();
+    first_total = file.price_total();
+    EXPECT_GT(first_total, 100u * 100);
+  }
+  EXPECT_EQ(::access(path.c_str(), F_OK), -1) << path << " must be removed";
+  const generators::CsvFile again(100);
+  EXPECT_EQ(again.price_total(), first_total);
+}
+
+TEST(GeneratorsImplementations, AllSixAreRegisteredOnce) {
+  std::set<std::string> names;
+  for (const auto& implementation : implementations()) names.insert(implementation.name);
+  EXPECT_EQ(names.size(), implementations().size());
+  for (const char* expected :
+       {"eager_vector", "coroutine_generator", "iterator", "ranges_view", "callback", "fiber_generator"}) {
+    EXPECT_TRUE(names.count(expected)) << expected;
+  }
+}
+
+class EveryImplementation : public ::testing::TestWithParam<generators::Implementation> {};
+
+TEST_P(EveryImplementation, MatchesTheReferenceChecksums) {
+  const auto& implementation = GetParam();
+  for (const std::uint64_t n : {0u, 1u, 2u, 10u, 1'000u, 5'000u}) {
+    EXPECT_EQ(implementation.sum_plus_one(n), generators::sum_plus_one_checksum(n)) << "sum_plus_one n=" << n;
+    EXPECT_EQ(implementation.fibonacci_take(n), generators::fibonacci_take_checksum(n)) << "fibonacci_take n=" << n;
+    EXPECT_EQ(implementation.pipeline_first(n), generators::pipeline_first_checksum(n)) << "pipeline_first n=" << n;
+  }
+  for (const std::uint64_t rows : {0u, 1u, 500u}) {
+    const generators::CsvFile file(rows);
+    EXPECT_EQ(implementation.csv_prices(file.path()), file.price_total()) << "csv_prices rows=" << rows;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Generators, EveryImplementation, ::testing::ValuesIn(implementations()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace

@@ -1,0 +1,99 @@
+// Runs yb::measure inside Google Benchmark, as a family executable does, and checks what it
+// reports: the checksum guard and the counters DESIGN.md names.
+#include "measure.h"
+#include "reporters.h"
+
+#include <benchmark/benchmark.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+class CapturingReporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override { this->runs.insert(this->runs.end(), runs.begin(), runs.end()); }
+  std::vector<Run> runs;
+};
+
+// Runs the benchmarks whose names start with `prefix` (per-benchmark settings append to names).
+template <class Reporter = CapturingReporter>
+Reporter run_only(const std::string& prefix) {
+  Reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "^" + prefix);
+  return reporter;
+}
+
+// Not DoNotOptimize(values[i]): with GCC 12, GB 1.7.1's "+m,r" constraint may bind a stack copy,
+// and the store to the array is lost. Escaping the pointer and clobbering memory is reliable.
+[[gnu::noinline]] std::uint64_t allocate_and_sum() {
+  auto values = std::make_unique<std::uint64_t[]>(1024);
+  for (std::uint64_t i = 0; i < 1024; ++i) values[i] = i;
+  benchmark::DoNotOptimize(values.get());
+  benchmark::ClobberMemory();
+  std::uint64_t total = 0;
+  for (std::uint64_t i = 0; i < 1024; ++i) total += values[i];
+  return total;
+}
+
+const bool registered = [] {
+  benchmark::RegisterBenchmark("test/wrong_checksum", [](benchmark::State& state) {
+    yb::measure(state, {42, 1}, [] { return std::uint64_t{41}; });
+  })->MinTime(0.01);
+  benchmark::RegisterBenchmark("test/allocates_once", [](benchmark::State& state) {
+    yb::measure(state, {1024 * 1023 / 2, 1024}, allocate_and_sum);
+  })->MinTime(0.01);
+  benchmark::RegisterBenchmark("test/timed_by_wall_clock", [](benchmark::State& state) {
+    yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
+  })->UseRealTime()->Iterations(10);
+  return true;
+}();
+
+TEST(Measure, WrongChecksumEndsTheBenchmarkNamingBothValues) {
+  ASSERT_TRUE(registered);
+  const auto reporter = run_only("test/wrong_checksum");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  const auto& run = reporter.runs.front();
+  EXPECT_TRUE(run.error_occurred);
+  EXPECT_NE(run.error_message.find("expected 42"), std::string::npos) << run.error_message;
+  EXPECT_NE(run.error_message.find("got 41"), std::string::npos) << run.error_message;
+  EXPECT_TRUE(run.counters.empty()) << "a wrong answer reports nothing";
+}
+
+TEST(Measure, ReportsEveryCounterItCanMeasure) {
+  const auto reporter = run_only("test/allocates_once");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  const auto& run = reporter.runs.front();
+  ASSERT_FALSE(run.error_occurred) << run.error_message;
+  const auto& counters = run.counters;
+  for (const char* name : {"items_per_second", "heap_allocs", "heap_peak_bytes", "heap_total_bytes", "ctx_voluntary",
+                           "ctx_involuntary", "page_faults"}) {
+    EXPECT_TRUE(counters.count(name)) << name;
+  }
+  EXPECT_EQ(counters.at("heap_allocs").value, 1);
+  EXPECT_EQ(counters.at("heap_total_bytes").value, 1024 * 8);
+  EXPECT_GE(counters.at("heap_peak_bytes").value, 1024 * 8);
+  if (yb::rss::unavailable_reason().empty()) {
+    EXPECT_TRUE(counters.count("rss_peak_bytes"));
+  }
+  if (yb::perf_software_events_unavailable_reason().empty()) {
+    for (const char* name : {"ctx_switches", "cpu_migrations", "task_clock_ns"}) EXPECT_TRUE(counters.count(name)) << name;
+  }
+  // Latency is either sampled or its absence is explained in the label.
+  EXPECT_TRUE(counters.count("lat_max_ns") || run.report_label.find("latency") != std::string::npos)
+      << run.report_label;
+}
+
+TEST(Reporters, PlainNamesDropTheRealTimeSuffix) {
+  const auto plain = run_only<yb::PlainNames<CapturingReporter>>("test/timed_by_wall_clock");
+  ASSERT_EQ(plain.runs.size(), 1u);
+  EXPECT_EQ(plain.runs.front().benchmark_name(), "test/timed_by_wall_clock/iterations:10");
+  const auto raw = run_only("test/timed_by_wall_clock");
+  ASSERT_EQ(raw.runs.size(), 1u);
+  EXPECT_EQ(raw.runs.front().benchmark_name(), "test/timed_by_wall_clock/iterations:10/real_time");
+}
+
+}  // namespace

@@ -1,0 +1,43 @@
+#include "rss_probe.h"
+
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+
+#include <cstring>
+
+namespace {
+
+constexpr std::int64_t kMiB = 1024 * 1024;
+
+TEST(RssProbe, SeesATouched64MiBBufferWithinTenPercent) {
+  ASSERT_EQ(yb::rss::unavailable_reason(), "");
+  constexpr std::size_t kBytes = 64 * kMiB;
+  // mmap, not the heap: fresh pages that nothing has touched yet.
+  void* buffer = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(buffer, MAP_FAILED);
+
+  const yb::rss::PeakGrowth growth;
+  std::memset(buffer, 1, kBytes);
+  ::munmap(buffer, kBytes);  // the peak must survive the release
+  const auto bytes = growth.bytes();
+
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_NEAR(static_cast<double>(*bytes), static_cast<double>(kBytes), 0.10 * kBytes);
+}
+
+TEST(RssProbe, SeesNothingWhenNothingIsTouched) {
+  const yb::rss::PeakGrowth growth;
+  const auto bytes = growth.bytes();
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_LT(*bytes, 4 * kMiB);
+}
+
+TEST(RssProbe, ReadsResidentAndHighWater) {
+  const auto resident = yb::rss::resident_bytes();
+  const auto high_water = yb::rss::high_water_bytes();
+  ASSERT_TRUE(resident && high_water);
+  EXPECT_GT(*resident, 0);
+  EXPECT_GE(*high_water, *resident);
+}
+
+}  // namespace
