@@ -1,0 +1,10 @@
+"""yieldbench reports: charts, index.html and summary.md from results files (Google Benchmark JSON).
+
+    reports.main(["results/<run-id>/results.json", "--out", "DIR"]) -> exit status (0 ok, 2 bad input)
+    python3 -m reports RESULTS.json [MORE.json ...] [--out DIR]
+
+Run with /usr/bin/python3 (Debian's matplotlib); charts use the Agg backend, no display needed.
+"""
+from .cli import main
+
+__all__ = ["main"]

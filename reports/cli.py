@@ -1,0 +1,89 @@
+"""`yieldbench report RESULTS.json [MORE.json ...] [--out DIR]`: read, check, draw, write."""
+import argparse
+import datetime
+import io
+import itertools
+import sys
+import time
+from pathlib import Path
+
+from .errors import ReportError
+
+PROG = "yieldbench report"
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage block, no SystemExit from inside main()
+        raise _UsageError(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description=(
+        "Draw charts and write index.html (self-contained, with PNG charts beside it) and summary.md from "
+        "yieldbench results files (Google Benchmark JSON). With two or more files, benchmarks present in "
+        "several files are also compared against the first file that has them."))
+    p.add_argument("results", nargs="+", metavar="RESULTS.json", help="results file(s); the first is the baseline")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: report/ beside the first results file)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    return p
+
+
+def default_out(first_results: str) -> Path:
+    return Path(first_results).parent / "report"
+
+
+def generate(paths: list, out_dir, quiet: bool = True) -> dict:
+    """Load, check and write a report; returns {"index", "summary", "charts", "seconds"}.
+    Raises ReportError before writing anything when an input is bad."""
+    from . import charts as charts_mod
+    from . import colors, compare, compare_charts, html, markdown
+    from .load import load_all
+    from .model import Report
+    from .output import prepare_out_dir, write_atomic
+
+    started = time.monotonic()
+    report = Report(load_all(paths))
+    out = prepare_out_dir(out_dir)
+    palette = colors.assign(report.implementations())
+    compared = compare.compare_report(report) if report.comparing else []
+    written = []
+    drawn = itertools.chain(compare_charts.comparison_charts(report, compared, palette),
+                            charts_mod.run_charts(report, palette))
+    for chart in drawn:  # one figure alive at a time
+        buffer = io.BytesIO()
+        chart.figure.savefig(buffer, format="png", dpi=charts_mod.DPI)
+        chart.figure = None  # let the figure go
+        write_atomic(out / chart.filename, buffer.getvalue())
+        written.append(chart)
+    generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    write_atomic(out / "summary.md", markdown.build(report, compared).encode("utf-8"))
+    write_atomic(out / "index.html", html.build(report, compared, written, generated).encode("utf-8"))
+    result = {"index": out / "index.html", "summary": out / "summary.md", "charts": written,
+              "seconds": time.monotonic() - started}
+    if not quiet:
+        print(f"{PROG}: wrote {result['index']}, {result['summary']} and {len(written)} charts "
+              f"in {result['seconds']:.1f} s")
+    return result
+
+
+def main(argv: list = None) -> int:
+    """Exit status: 0 report written, 2 bad input or unusable output folder (one line on stderr)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser().parse_args(argv)
+    except _UsageError as exc:
+        print(f"{PROG}: {exc} (see --help)", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    out = args.out if args.out else default_out(args.results[0])
+    try:
+        generate(args.results, out, quiet=args.quiet)
+    except ReportError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    return 0

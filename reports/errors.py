@@ -1,0 +1,10 @@
+"""The one error type the report tool shows to users: a file (or folder) and what is wrong with it."""
+
+
+class ReportError(Exception):
+    """Bad input or an unusable output folder; printed as one line, exit status 2."""
+
+    def __init__(self, path, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
