@@ -7,7 +7,8 @@ namespace yb {
 bool ProgressReporter::ReportContext(const Context&) { return true; }
 
 void ProgressReporter::ReportRuns(const std::vector<Run>& runs) {
-  if (runs.empty()) return;
+  // With repetitions Google Benchmark reports a benchmark twice: its runs, then its aggregates.
+  if (runs.empty() || runs.front().run_type == Run::RT_Aggregate) return;
   const Run& first = runs.front();
   benchmark::BenchmarkName name = first.run_name;
   name.time_type.clear();

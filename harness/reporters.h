@@ -25,7 +25,8 @@ class PlainNames : public Reporter {
 
 // A machine-readable progress line per finished benchmark, for `yieldbench run`:
 //   YB_PROGRESS <tab> name <tab> "ok" or the error message
-// Google Benchmark reports a benchmark once all its repetitions are done, interleaved or not.
+// Google Benchmark reports a benchmark once all its repetitions are done, interleaved or not,
+// then its aggregates separately; only the first report counts.
 class ProgressReporter final : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context& context) override;

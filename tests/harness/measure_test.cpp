@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("test/timed_by_wall_clock", [](benchmark::State& state) {
     yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
   })->UseRealTime()->Iterations(10);
+  benchmark::RegisterBenchmark("test/repeated", [](benchmark::State& state) {
+    yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
+  })->Iterations(10)->Repetitions(3);
   return true;
 }();
 
@@ -94,6 +98,17 @@ TEST(Reporters, PlainNamesDropTheRealTimeSuffix) {
   const auto raw = run_only("test/timed_by_wall_clock");
   ASSERT_EQ(raw.runs.size(), 1u);
   EXPECT_EQ(raw.runs.front().benchmark_name(), "test/timed_by_wall_clock/iterations:10/real_time");
+}
+
+TEST(Reporters, ProgressPrintsOneLinePerBenchmarkWhateverItsRepetitions) {
+  std::ostringstream out;
+  yb::ProgressReporter progress;
+  progress.SetOutputStream(&out);
+  progress.SetErrorStream(&out);
+  benchmark::RunSpecifiedBenchmarks(&progress, "^test/(repeated|wrong_checksum)");
+  EXPECT_EQ(out.str(),  // registration order
+            "YB_PROGRESS\ttest/wrong_checksum/min_time:0.010\tchecksum mismatch in warm-up: expected 42, got 41\n"
+            "YB_PROGRESS\ttest/repeated/iterations:10/repeats:3\tok\n");
 }
 
 }  // namespace

@@ -1,0 +1,1 @@
+"""The `yieldbench` command line: builds the suite, runs it, tests it, lists it."""

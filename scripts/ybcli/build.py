@@ -1,0 +1,34 @@
+"""Bootstrapping packages and building a CMake preset, each step said aloud."""
+import subprocess
+import sys
+
+from . import paths
+from .errors import SetupError
+
+
+def say(message: str) -> None:
+    print(f"yieldbench: {message}", file=sys.stderr, flush=True)
+
+
+def bootstrap() -> None:
+    """Installs missing Debian packages (a no-op, and quiet, when none are missing)."""
+    if subprocess.run([str(paths.SCRIPTS / "bootstrap")]).returncode != 0:
+        raise SetupError("bootstrap could not install the packages the suite needs (see the message above)")
+
+
+def build(preset: str = "release") -> None:
+    """Configures the preset when its tree is new, then builds it (Ninja rebuilds only what changed)."""
+    build_dir = paths.build_dir(preset)
+    if not (build_dir / "CMakeCache.txt").exists():
+        say(f"configuring the {preset} preset in {build_dir.relative_to(paths.REPO_ROOT)}/")
+        _run_quietly(["cmake", "--preset", preset], f"configuring the {preset} preset")
+    say(f"building the {preset} preset")
+    _run_quietly(["cmake", "--build", "--preset", preset], f"building the {preset} preset")
+
+
+def _run_quietly(command: list, what: str) -> None:
+    """Runs a build step, showing its output only when it fails (then the last 40 lines)."""
+    done = subprocess.run(command, cwd=paths.REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        print("\n".join(done.stdout.splitlines()[-40:]), file=sys.stderr)
+        raise SetupError(f"{what} failed (exit {done.returncode}); the build output is above")

@@ -1,0 +1,59 @@
+"""The family executables (bin/yb_<family>) and what they say about themselves."""
+import pathlib
+import subprocess
+from dataclasses import dataclass, field
+
+from . import paths
+from .errors import UsageError
+
+PREFIX = "yb_"
+
+
+@dataclass
+class Description:
+    text: str = ""
+    workloads: dict = field(default_factory=dict)        # name -> text
+    implementations: dict = field(default_factory=dict)  # name -> text
+
+
+def executables(preset: str = "release") -> dict:
+    """Family name -> executable, for every family built in the preset."""
+    found = {}
+    for path in sorted(paths.bin_dir(preset).glob(PREFIX + "*")):
+        if path.is_file() and path.stat().st_mode & 0o111:
+            found[path.name[len(PREFIX):]] = path
+    return found
+
+
+def choose(available: dict, wanted: list) -> dict:
+    """The families named in `wanted` (all when empty); an unknown name is a UsageError."""
+    if not wanted:
+        return available
+    unknown = [name for name in wanted if name not in available]
+    if unknown:
+        raise UsageError(f"unknown family '{unknown[0]}' (known: {', '.join(available) or 'none built'})")
+    return {name: available[name] for name in wanted}
+
+
+def describe(executable: pathlib.Path) -> Description:
+    out = subprocess.run([str(executable), "--yb_list"], capture_output=True, text=True, check=True).stdout
+    description = Description()
+    for line in out.splitlines():
+        kind, path, text = line.split("\t", 2)
+        if kind == "family":
+            description.text = text
+        elif kind == "workload":
+            description.workloads[path.split("/", 1)[1]] = text
+        elif kind == "implementation":
+            description.implementations[path.split("/", 1)[1]] = text
+    return description
+
+
+def benchmark_names(executable: pathlib.Path, regex: str) -> list:
+    """Names of the benchmarks `regex` selects, as Google Benchmark's own filter decides."""
+    done = subprocess.run([str(executable), "--benchmark_list_tests", f"--benchmark_filter={regex}"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UsageError(f"--filter '{regex}' was refused by {executable.name}: {done.stderr.strip().splitlines()[-1:]}")
+    # Only the yieldbench name grammar counts: Google Benchmark prints warnings on the same stream.
+    return [line for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]

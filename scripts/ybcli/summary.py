@@ -1,0 +1,112 @@
+"""The terminal summary of a results document: per workload, implementations sorted by time."""
+import math
+
+COLUMNS = ("implementation", "time/op", "items/s", "heap peak", "rss peak", "ctx/op", "noise")
+
+
+def parse_name(run_name: str):
+    family, workload, implementation, *params = run_name.split("/")
+    return family, workload, implementation, dict(param.split(":", 1) for param in params)
+
+
+def representative_entries(benchmarks: list) -> dict:
+    """run_name -> the entry to show: the median aggregate when there are repetitions, else the first run."""
+    chosen = {}
+    for entry in benchmarks:
+        name = entry.get("run_name", entry["name"])
+        is_median = entry.get("run_type") == "aggregate" and entry.get("aggregate_name") == "median"
+        if is_median or (entry.get("run_type", "iteration") == "iteration" and name not in chosen):
+            chosen[name] = entry
+    return chosen
+
+
+def format_time(ns) -> str:
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def format_bytes(value) -> str:
+    if value is None:
+        return "-"
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if value >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value:.0f} B"
+
+
+def format_rate(value) -> str:
+    if value is None:
+        return "-"
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.3g}{unit}/s"
+    return f"{value:.3g}/s"
+
+
+def to_ns(entry: dict) -> float:
+    factor = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[entry.get("time_unit", "ns")]
+    return float(entry["real_time"]) * factor
+
+
+def noise_text(verdict) -> str:
+    if not verdict or verdict.get("cv") is None:
+        return "1 rep"
+    mark = "UNSTABLE" if verdict["unstable"] else "ok"
+    return f"cv {100 * verdict['cv']:.1f}% {mark}"
+
+
+def tables(document: dict) -> list:
+    """[(title, rows)]: one table per family/workload and the parameters every row shares."""
+    noise = document.get("yieldbench", {}).get("noise", {})
+    groups = {}
+    for name, entry in representative_entries(document.get("benchmarks", [])).items():
+        family, workload, implementation, params = parse_name(name)
+        groups.setdefault((family, workload), []).append((implementation, params, entry, noise.get(name)))
+
+    result = []
+    for (family, workload), members in sorted(groups.items()):
+        shared_keys = set.intersection(*(set(params) for _, params, _, _ in members))
+        by_shared = {}
+        for implementation, params, entry, verdict in members:
+            shared = tuple((key, params[key]) for key in params if key in shared_keys)
+            extra = " ".join(f"{key}:{value}" for key, value in params.items() if key not in shared_keys)
+            label = f"{implementation} {extra}".strip()
+            by_shared.setdefault(shared, []).append((label, entry, verdict))
+        for shared, rows in sorted(by_shared.items(), key=lambda item: [_sort_key(v) for _, v in item[0]]):
+            title = f"{family}/{workload}" + "".join(f"  {key}:{value}" for key, value in shared)
+            rows.sort(key=lambda row: math.inf if row[1].get("error_occurred") else to_ns(row[1]))
+            result.append((title, [_row(label, entry, verdict) for label, entry, verdict in rows]))
+    return result
+
+
+def _sort_key(value: str):
+    try:
+        return (0, float(value), "")
+    except ValueError:
+        return (1, 0.0, value)
+
+
+def _row(label: str, entry: dict, verdict) -> tuple:
+    if entry.get("error_occurred"):
+        return (label, "ERROR", entry.get("error_message", ""), "", "", "", "")
+    ctx = [entry.get(key) for key in ("ctx_voluntary", "ctx_involuntary")]
+    ctx_text = "-" if None in ctx else f"{sum(ctx):.3g}"
+    return (label, format_time(to_ns(entry)), format_rate(entry.get("items_per_second")),
+            format_bytes(entry.get("heap_peak_bytes")), format_bytes(entry.get("rss_peak_bytes")), ctx_text,
+            noise_text(verdict))
+
+
+def render(document: dict) -> str:
+    lines = []
+    for title, rows in tables(document):
+        widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
+        lines.append(title)
+        lines.append("  " + "  ".join(COLUMNS[i].ljust(widths[i]) if i == 0 else COLUMNS[i].rjust(widths[i])
+                                      for i in range(len(COLUMNS))))
+        for row in rows:
+            lines.append("  " + "  ".join(row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i])
+                                          for i in range(len(COLUMNS))))
+        lines.append("")
+    return "\n".join(lines)

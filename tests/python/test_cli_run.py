@@ -1,0 +1,129 @@
+"""`yieldbench run` end to end on the smoke profile, and its answers to bad input."""
+import json
+import os
+import subprocess
+
+import pytest
+from conftest import REPO_ROOT
+
+YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
+
+# What every generators benchmark reports (DESIGN.md's metrics table; generators have no
+# per-unit memory, so bytes_per_unit is not theirs).
+ALWAYS = ["items_per_second", "heap_allocs", "heap_peak_bytes", "heap_total_bytes", "ctx_voluntary",
+          "ctx_involuntary", "page_faults"]
+PERF = ["ctx_switches", "cpu_migrations", "page_faults"]
+LATENCY = ["lat_p50_ns", "lat_p90_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns"]
+
+
+def yieldbench(*args, timeout=600):
+    return subprocess.run([YIELDBENCH, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    done = yieldbench("run", "--profile", "smoke", "--family", "generators", "--out", str(out))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out, done
+
+
+def test_smoke_run_writes_results_and_points_latest_at_them(smoke_run):
+    out, done = smoke_run
+    latest = out / "latest"
+    assert latest.is_symlink()
+    run_dir = latest.resolve()
+    assert run_dir.parent == out.resolve()
+    assert sorted(path.name for path in run_dir.iterdir() if path.name != "report") == ["results.json"], \
+        "no temporary or per-family files may be left behind"
+    document = json.loads((latest / "results.json").read_text())
+    assert document["yieldbench"]["profile"] == "smoke"
+    assert document["yieldbench"]["families"] == ["generators"]
+    assert not document["yieldbench"]["failures"]
+    assert oct(os.stat(latest / "results.json").st_mode & 0o044) == oct(0o044), "results are readable by others"
+
+
+def test_smoke_run_prints_progress_and_a_summary(smoke_run):
+    _, done = smoke_run
+    progress = [line for line in done.stdout.splitlines() if line.startswith("[")]
+    total = int(progress[0].split("/")[1].split("]")[0])
+    assert len(progress) == total > 50
+    assert progress[-1].startswith(f"[{total}/{total}]")
+    assert "generators/sum_plus_one  n:2000000" in done.stdout
+    assert "eager_vector pages:cold" in done.stdout
+
+
+def test_smoke_run_carries_every_counter_for_generators(smoke_run):
+    out, _ = smoke_run
+    document = json.loads((out / "latest" / "results.json").read_text())
+    context = document["context"]
+    unavailable = context["unavailable_metrics"]
+    benchmarks = [entry for entry in document["benchmarks"] if entry["run_type"] == "iteration"]
+    names = {entry["run_name"].split("/")[2] for entry in benchmarks}
+    assert names == {"eager_vector", "coroutine_generator", "iterator", "ranges_view", "callback", "fiber_generator"}
+
+    for entry in benchmarks:
+        assert not entry.get("error_occurred"), entry
+        assert entry["run_name"].startswith("generators/")
+        expected = list(ALWAYS)
+        if "rss_peak_bytes" not in unavailable:
+            expected.append("rss_peak_bytes")
+        if "ctx_switches" not in unavailable:
+            expected += PERF
+        missing = [counter for counter in expected if counter not in entry]
+        assert not missing, f"{entry['run_name']} lacks {missing}"
+        # Latency percentiles are either there or the label says why not.
+        if not all(counter in entry for counter in LATENCY):
+            assert "latency" in entry.get("label", ""), entry["run_name"]
+
+    for counter in LATENCY:
+        assert any(counter in entry for entry in benchmarks), f"no benchmark reported {counter}"
+
+
+def test_smoke_run_shows_eager_memory_growing_and_lazy_memory_flat(smoke_run):
+    out, _ = smoke_run
+    document = json.loads((out / "latest" / "results.json").read_text())
+    peak = {entry["run_name"]: entry["heap_peak_bytes"] for entry in document["benchmarks"]}
+    assert peak["generators/sum_plus_one/eager_vector/n:2000000/pages:cold"] >= 16_000_000
+    for lazy in ("coroutine_generator", "iterator", "ranges_view", "callback"):
+        assert peak[f"generators/sum_plus_one/{lazy}/n:2000000"] <= 1024
+        assert peak[f"generators/sum_plus_one/{lazy}/n:2000000"] == peak[f"generators/sum_plus_one/{lazy}/n:1000"]
+    cold = next(e for e in document["benchmarks"] if e["run_name"].endswith("eager_vector/n:2000000/pages:cold"))
+    warm = next(e for e in document["benchmarks"] if e["run_name"].endswith("eager_vector/n:2000000/pages:warm"))
+    assert cold["page_faults"] > 1000 > warm["page_faults"], "cold pages fault on first touch, warm ones do not"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--family", "nosuchfamily"], "unknown family 'nosuchfamily'"),
+    (["--filter", "matches-nothing-at-all"], "no benchmark matches --filter 'matches-nothing-at-all'"),
+    (["--filter", "(unclosed"], "is not a regular expression"),
+])
+def test_bad_selection_is_one_line_and_exit_2(tmp_path, args, message):
+    done = yieldbench("run", "--profile", "smoke", "--out", str(tmp_path), *args)
+    assert done.returncode == 2
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("yieldbench: building")]
+    assert len(errors) == 1 and message in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "latest").exists()
+
+
+def test_bad_arguments_exit_2():
+    assert yieldbench("run", "--repetitions", "0").returncode == 2
+    assert yieldbench("run", "--profile", "huge").returncode == 2
+    assert yieldbench("nosuchcommand").returncode == 2
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["test"], ["list"]])
+def test_every_command_has_help(command):
+    done = yieldbench(*command, "--help")
+    assert done.returncode == 0
+    assert "usage: yieldbench" in done.stdout
+
+
+def test_list_describes_every_generators_workload_and_implementation():
+    done = yieldbench("list", "--family", "generators")
+    assert done.returncode == 0, done.stderr
+    for name in ("sum_plus_one", "fibonacci_take", "csv_prices", "pipeline_first", "eager_vector",
+                 "coroutine_generator", "iterator", "ranges_view", "callback", "fiber_generator"):
+        line = next((line for line in done.stdout.splitlines() if line.strip().startswith(name + " ")), None)
+        assert line and len(line.split(None, 1)[1]) > 20, f"{name} needs a one-line description"
