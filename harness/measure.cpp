@@ -63,6 +63,7 @@ void report(benchmark::State& state, const Expectation& expected, const MemorySa
   counters["heap_total_bytes"] = bytes(static_cast<double>(memory.heap.allocated_bytes));
   if (memory.rss_peak_bytes) counters["rss_peak_bytes"] = bytes(static_cast<double>(*memory.rss_peak_bytes));
 
+  counters["page_faults_major"] = static_cast<double>(usage.major_faults) / iterations;
   counters["ctx_voluntary"] = static_cast<double>(usage.ctx_voluntary) / iterations;
   counters["ctx_involuntary"] = static_cast<double>(usage.ctx_involuntary) / iterations;
   if (usage.ctx_switches) {
