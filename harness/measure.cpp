@@ -11,6 +11,10 @@ MeasureSettings& measure_settings() {
   return settings;
 }
 
+void skip(benchmark::State& state, const std::string& reason) {
+  state.SkipWithError((kSkippedPrefix + reason).c_str());
+}
+
 namespace detail {
 namespace {
 

@@ -40,6 +40,12 @@ struct MeasureSettings {
 };
 MeasureSettings& measure_settings();
 
+// Ends a benchmark that cannot run on this machine (not enough memory, a kernel limit), with the
+// reason. Google Benchmark 1.7.1 has no skip state of its own, so this is SkipWithError with the
+// message prefixed "skipped: "; `yieldbench run` reports those as skips, not failures.
+inline constexpr const char* kSkippedPrefix = "skipped: ";
+void skip(benchmark::State& state, const std::string& reason);
+
 namespace detail {
 
 struct MemorySample {

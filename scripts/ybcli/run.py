@@ -97,6 +97,7 @@ def execute(args: argparse.Namespace) -> int:
     print(summary.render(document))
     errors = progress.errors + len(failures)
     build.say(f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
+              + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
               + (f"; {errors} benchmark(s) or families failed" if errors else ""))
     return 1 if errors else 0
 
@@ -104,8 +105,11 @@ def execute(args: argparse.Namespace) -> int:
 class Progress:
     """One line per finished benchmark: [n/total] name, its status, seconds since the run began."""
 
+    # yb::skip() marks a benchmark that cannot run on this machine; it is not a failure.
+    SKIPPED = "skipped: "
+
     def __init__(self, total: int):
-        self.total, self.done, self.errors = total, 0, 0
+        self.total, self.done, self.errors, self.skipped = total, 0, 0, 0
         self.started = time.monotonic()
 
     def elapsed(self) -> float:
@@ -113,10 +117,15 @@ class Progress:
 
     def finished(self, name: str, status: str) -> None:
         self.done += 1
-        if status != "ok":
+        if status.startswith(self.SKIPPED):
+            self.skipped += 1
+            shown = f"  SKIPPED: {status[len(self.SKIPPED):]}"
+        elif status != "ok":
             self.errors += 1
+            shown = f"  ERROR: {status}"
+        else:
+            shown = ""
         width = len(str(self.total))
-        shown = "" if status == "ok" else f"  ERROR: {status}"
         print(f"[{self.done:>{width}}/{self.total}] {self.elapsed():7.1f}s  {name}{shown}", flush=True)
 
 

@@ -90,7 +90,9 @@ def _sort_key(value: str):
 
 def _row(label: str, entry: dict, verdict) -> tuple:
     if entry.get("error_occurred"):
-        return (label, "ERROR", entry.get("error_message", ""), "", "", "", "")
+        message = entry.get("error_message", "")
+        verdict = "SKIPPED" if message.startswith("skipped: ") else "ERROR"
+        return (label, verdict, message.removeprefix("skipped: "), "", "", "", "")
     ctx = [entry.get(key) for key in ("ctx_voluntary", "ctx_involuntary")]
     ctx_text = "-" if None in ctx else f"{sum(ctx):.3g}"
     return (label, format_time(to_ns(entry)), format_rate(entry.get("items_per_second")),

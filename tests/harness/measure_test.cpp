@@ -50,6 +50,9 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("test/timed_by_wall_clock", [](benchmark::State& state) {
     yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
   })->UseRealTime()->Iterations(10);
+  benchmark::RegisterBenchmark("test/cannot_run_here", [](benchmark::State& state) {
+    yb::skip(state, "needs 2^20 mappings, vm.max_map_count is 65530");
+  });
   benchmark::RegisterBenchmark("test/repeated", [](benchmark::State& state) {
     yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
   })->Iterations(10)->Repetitions(3);
@@ -89,6 +92,13 @@ TEST(Measure, ReportsEveryCounterItCanMeasure) {
   // Latency is either sampled or its absence is explained in the label.
   EXPECT_TRUE(counters.count("lat_max_ns") || run.report_label.find("latency") != std::string::npos)
       << run.report_label;
+}
+
+TEST(Measure, SkipEndsTheBenchmarkWithTheReasonMarkedAsASkip) {
+  const auto reporter = run_only("test/cannot_run_here");
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  EXPECT_TRUE(reporter.runs.front().error_occurred);
+  EXPECT_EQ(reporter.runs.front().error_message, "skipped: needs 2^20 mappings, vm.max_map_count is 65530");
 }
 
 TEST(Reporters, PlainNamesDropTheRealTimeSuffix) {
