@@ -1,0 +1,122 @@
+"""Chart content: one colour per implementation everywhere, units on value axes, log scales where values
+span decades, absent values named rather than drawn as zero."""
+import io
+
+import pytest
+from matplotlib.colors import to_rgb
+
+from reports import charts, colors, compare, compare_charts
+from reports.load import load_all
+from reports.model import Report
+from reports_testlib import fixture
+
+UNIT_WORDS = ("(ns)", "(µs)", "(ms)", "(s)", "(B)", "(KiB)", "(MiB)", "(GiB)", "(log scale)", "per operation",
+              "(%", "(items", "(coroutines")
+
+
+def drawn(paths):
+    report = Report(load_all(paths))
+    palette = colors.assign(report.implementations())
+    compared = compare.compare_report(report) if report.comparing else []
+    found = list(compare_charts.comparison_charts(report, compared, palette)) + list(charts.run_charts(report, palette))
+    for chart in found:  # lay out and render, so tick labels exist
+        chart.figure.savefig(io.BytesIO(), format="png", dpi=40)
+    return report, palette, found
+
+
+@pytest.fixture(scope="module")
+def everything(new_run):
+    return drawn([fixture("quick_reps.json"), new_run, fixture("single_run.json"), fixture("errored.json")])
+
+
+def impl_artists(figure):
+    return [a for a in figure.findobj() if (a.get_gid() or "").startswith("impl:")]
+
+
+def artist_rgb(artist):
+    color = artist.get_color() if hasattr(artist, "get_linestyle") and not hasattr(artist, "get_width") \
+        else artist.get_facecolor()
+    return to_rgb(color)
+
+
+def test_palette_depends_only_on_names():
+    assert colors.assign(["b", "a", "c"]) == colors.assign(["c", "b", "a", "a"])
+    many = colors.assign([f"impl{i:02d}" for i in range(30)])
+    assert len(set(many.values())) == 30, "30 implementations get 30 different colours"
+
+
+def test_each_implementation_has_one_colour_in_every_chart(everything):
+    _, palette, found = everything
+    seen = {}
+    for chart in found:
+        artists = impl_artists(chart.figure)
+        assert artists or chart.kind == "ctx", chart.filename
+        for artist in artists:
+            impl = artist.get_gid()[5:]
+            assert artist_rgb(artist) == pytest.approx(to_rgb(palette[impl])), (chart.filename, impl)
+            seen.setdefault(impl, set()).add(chart.filename)
+        for impl, colour in chart.colors.items():
+            assert colour == palette[impl]
+    assert len(seen["eager_vector"]) >= 6  # time, memory, ctx, scaling, side-by-side, change
+    assert {"boost_fiber", "py_generator", "fork", "epoll"} <= set(seen)
+
+
+def test_value_axes_name_their_units(everything):
+    _, _, found = everything
+    for chart in found:
+        for ax in chart.figure.axes:
+            if not ax.get_visible() or not ax.axison:
+                continue
+            labels = [ax.get_xlabel()] + ([ax.get_ylabel()] if chart.kind in ("latency", "scaling") else [])
+            for label in labels:
+                assert label, f"{chart.filename}: unlabeled axis"
+            if chart.kind in ("time", "memory", "compare-bars"):
+                assert any(w in ax.get_xlabel() for w in UNIT_WORDS), (chart.filename, ax.get_xlabel())
+            if chart.kind == "scaling":
+                assert any(w in ax.get_ylabel() for w in UNIT_WORDS), (chart.filename, ax.get_ylabel())
+            for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+                if scale != "linear" and axis is not (ax.xaxis if chart.kind == "scaling" else None):
+                    ticks = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+                    assert ticks and all(any(u in t for u in ("s", "B")) or t == "0" for t in ticks), \
+                        (chart.filename, ticks)
+
+
+def test_scaling_is_log_log_where_it_spans_decades(everything):
+    _, _, found = everything
+    chart = next(c for c in found if c.filename == "generators-sum_plus_one-scaling-n.png")
+    time_ax, heap_ax, rss_ax = [ax for ax in chart.figure.axes if ax.axison]
+    assert time_ax.get_xscale() == "log" and time_ax.get_yscale() == "log"
+    assert heap_ax.get_yscale() == "symlog"  # ranges_view's heap peak is a measured 0 B
+    assert "n (items, log scale)" == time_ax.get_xlabel()
+
+
+def test_bars_are_linear_when_values_are_close_and_sorted(everything):
+    _, _, found = everything
+    chart = next(c for c in found if c.filename == "generators-sum_plus_one-time.png")
+    ax = chart.figure.axes[0]
+    assert ax.get_xscale() == "linear" and ax.get_title() == "n=1000, pages=cold"
+    names = [t.get_text().split()[0] for t in ax.get_yticklabels()]
+    assert names == ["ranges_view", "coro_generator", "eager_vector"]  # fastest first
+    assert "(unstable)" in ax.get_yticklabels()[1].get_text()
+
+
+def test_latency_is_log_y_and_absent_values_are_named(everything):
+    _, _, found = everything
+    latency = next(c for c in found if c.filename == "coroutines-pingpong-latency.png")
+    assert all(ax.get_yscale() == "log" for ax in latency.figure.axes if ax.axison)
+    assert "state_machine" in latency.caption and "clock read" in latency.caption
+    memory = next(c for c in found if c.filename == "coroutines-pingpong-memory.png")
+    texts = [t.get_text() for ax in memory.figure.axes for t in ax.texts]
+    assert "not measured" in texts  # py_generator's RSS, not a zero-length bar
+    failed = next(c for c in found if c.filename == "parallelism-spawn_join-time.png")
+    assert "failed (see table)" in [t.get_text() for ax in failed.figure.axes for t in ax.texts]
+
+
+def test_context_switches_are_stacked(everything):
+    _, palette, found = everything
+    chart = next(c for c in found if c.filename == "parallelism-spawn_join-ctx.png")
+    bars = [a for a in impl_artists(chart.figure) if a.get_gid() == "impl:fork"]
+    assert len(bars) == 2
+    voluntary, involuntary = sorted(bars, key=lambda p: p.get_x())
+    assert voluntary.get_width() == pytest.approx(4.1) and involuntary.get_x() == pytest.approx(4.1)
+    assert involuntary.get_width() == pytest.approx(0.4) and involuntary.get_hatch()
