@@ -1,11 +1,12 @@
 """`yieldbench run` end to end on the smoke profile, and its answers to bad input."""
 import json
 import os
+import pathlib
 import subprocess
 
 import pytest
-from conftest import REPO_ROOT
 
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
 
 # What every generators benchmark reports (DESIGN.md's metrics table; generators have no
