@@ -3,6 +3,7 @@
   yieldbench run    build the suite, run it with progress, write results/<run-id>/ and a summary
   yieldbench test   build, then run every test (ctest and pytest)
   yieldbench list   families, workloads and implementations with one-line descriptions
+  yieldbench report charts, index.html and summary.md from results files (see `yieldbench report --help`)
 """
 import argparse
 import sys
@@ -17,6 +18,12 @@ COMMANDS = {
 }
 
 
+# Commands whose arguments belong to another package: listed in --help, handed their argv whole.
+DELEGATED = {
+    "report": "charts, index.html and summary.md from one results file, or a comparison of several",
+}
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="yieldbench", description=__doc__.splitlines()[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -25,10 +32,16 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=summary, description=summary)
         module.add_arguments(sub)
         sub.set_defaults(execute=module.execute)
+    for name, summary in DELEGATED.items():
+        commands.add_parser(name, help=summary, add_help=False)
     return top
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "report":
+        import reports  # matplotlib is imported only by commands that draw
+        return reports.main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return args.execute(args)

@@ -95,11 +95,20 @@ def execute(args: argparse.Namespace) -> int:
 
     print()
     print(summary.render(document))
+    _write_report(results_file, run_dir / "report")
     errors = progress.errors + len(failures)
     build.say(f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
               + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
               + (f"; {errors} benchmark(s) or families failed" if errors else ""))
     return 1 if errors else 0
+
+
+def _write_report(results_file: pathlib.Path, report_dir: pathlib.Path) -> None:
+    """Charts and pages beside the results; a report that fails costs the report, never the results."""
+    import reports  # matplotlib is slow to import: only when there is something to draw
+    build.say("drawing the report")
+    if reports.main([str(results_file), "--out", str(report_dir), "--quiet"]) == 0:
+        build.say(f"report: {_shown(report_dir / 'index.html')} and {_shown(report_dir / 'summary.md')}")
 
 
 class Progress:

@@ -41,6 +41,7 @@ def test_smoke_run_writes_results_and_points_latest_at_them(smoke_run):
     assert document["yieldbench"]["profile"] == "smoke"
     assert document["yieldbench"]["families"] == ["generators"]
     assert not document["yieldbench"]["failures"]
+    assert (run_dir / "report" / "index.html").is_file() and (run_dir / "report" / "summary.md").is_file()
     assert oct(os.stat(latest / "results.json").st_mode & 0o044) == oct(0o044), "results are readable by others"
 
 
@@ -114,7 +115,16 @@ def test_bad_arguments_exit_2():
     assert yieldbench("nosuchcommand").returncode == 2
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["test"], ["list"]])
+def test_report_command_reads_a_run_and_rejects_a_missing_file(smoke_run, tmp_path):
+    out, _ = smoke_run
+    done = yieldbench("report", str(out / "latest" / "results.json"), "--out", str(tmp_path / "again"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "again" / "index.html").is_file()
+    missing = yieldbench("report", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and len(missing.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["test"], ["list"], ["report"]])
 def test_every_command_has_help(command):
     done = yieldbench(*command, "--help")
     assert done.returncode == 0
