@@ -47,25 +47,21 @@ class Consumer {
   }
 }
 
-std::uint64_t sum_plus_one(std::uint64_t n) {
+// Sums everything `produce` hands over, never asking it to stop.
+template <class Producer>
+std::uint64_t sum_all(Producer produce, std::uint64_t n) {
   std::uint64_t total = 0;
   auto add = [&](std::uint64_t value) {
     total += value;
     return true;
   };
-  produce_plus_ones(n, add);
+  produce(n, add);
   return total;
 }
 
-std::uint64_t fibonacci_take(std::uint64_t n) {
-  std::uint64_t total = 0;
-  auto add = [&](std::uint64_t value) {
-    total += value;
-    return true;
-  };
-  produce_fibonacci(n, add);
-  return total;
-}
+std::uint64_t sum_plus_one(std::uint64_t n) { return sum_all(produce_plus_ones, n); }
+
+std::uint64_t fibonacci_take(std::uint64_t n) { return sum_all(produce_fibonacci, n); }
 
 std::uint64_t pipeline_first(std::uint64_t n) {
   std::uint64_t found = 0;

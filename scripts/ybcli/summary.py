@@ -20,29 +20,28 @@ def representative_entries(benchmarks: list) -> dict:
     return chosen
 
 
+def _scaled(value: float, units: tuple, suffix: str, smallest: str) -> str:
+    """value in the largest of `units` ((name, scale), largest first) it reaches, 3 significant digits."""
+    for unit, scale in units:
+        if value >= scale:
+            return f"{value / scale:.3g}{unit}{suffix}"
+    return smallest
+
+
 def format_time(ns) -> str:
-    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
-        if ns >= scale:
-            return f"{ns / scale:.3g} {unit}"
-    return f"{ns:.3g} ns"
+    return _scaled(ns, ((" s", 1e9), (" ms", 1e6), (" us", 1e3)), "", f"{ns:.3g} ns")
 
 
 def format_bytes(value) -> str:
     if value is None:
         return "-"
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if value >= scale:
-            return f"{value / scale:.3g} {unit}"
-    return f"{value:.0f} B"
+    return _scaled(value, ((" GiB", 2**30), (" MiB", 2**20), (" KiB", 2**10)), "", f"{value:.0f} B")
 
 
 def format_rate(value) -> str:
     if value is None:
         return "-"
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if value >= scale:
-            return f"{value / scale:.3g}{unit}/s"
-    return f"{value:.3g}/s"
+    return _scaled(value, (("G", 1e9), ("M", 1e6), ("k", 1e3)), "/s", f"{value:.3g}/s")
 
 
 def to_ns(entry: dict) -> float:
