@@ -1,4 +1,5 @@
 """Which of DESIGN.md's metrics a workload's benchmarks did not report, and the reasons the run gave."""
+import re
 from dataclasses import dataclass
 
 from . import metrics
@@ -59,13 +60,12 @@ def _mentions(text: str, what: str, keys: list) -> bool:
 
 def _reasons(report, what: str, keys: list, lacking: list) -> list:
     """Benchmark labels and run-context reasons that speak of this metric."""
-    reasons = []
-    for bench in lacking:
-        for label in bench.labels:
-            if _mentions(label, what, keys) and label not in reasons:
-                reasons.append(label)
-    for index in sorted({b.source for b in lacking}):
-        for reason in report.files[index].unavailable:
-            if _mentions(reason, what, keys) and reason not in reasons:
-                reasons.append(reason)
+    reasons, shapes = [], set()
+    candidates = [label for bench in lacking for label in bench.labels]
+    candidates += [r for index in sorted({b.source for b in lacking}) for r in report.files[index].unavailable]
+    for reason in candidates:
+        shape = re.sub(r"[0-9]+(\.[0-9]+)?", "#", reason)  # "op 668.1 ns" and "op 1205.9 ns" are one reason
+        if _mentions(reason, what, keys) and shape not in shapes:
+            shapes.add(shape)
+            reasons.append(reason)
     return reasons

@@ -103,7 +103,7 @@ def apply_axis(ax, which: str, plan: AxisPlan):
         set_scale("log", base=base)
     else:
         set_scale("symlog", base=base, linthresh=plan.linthresh)
-    axis.set_major_locator(PowerLocator(base, zero=plan.scale == "symlog"))
+    axis.set_major_locator(PowerLocator(base, most=5 if which == "x" else 7, zero=plan.scale == "symlog"))
     axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: units.fmt_value(plan.kind, x)))
     axis.set_minor_formatter(ticker.NullFormatter())
     axis.set_minor_locator(ticker.NullLocator())
@@ -195,10 +195,26 @@ def put_legend(legend_ax, handles: list, ncol: int):
                          handlelength=2.2, columnspacing=1.6)
 
 
-def impl_handles(impls, colors: dict, lines: bool = True) -> list:
-    if lines:
-        return [Line2D([], [], color=colors[i], marker="o", label=i) for i in impls]
-    return [Patch(facecolor=colors[i], label=i) for i in impls]
+VARIANT_STYLES = ("-", "--", ":", "-.")
+
+
+def series_styles(benches: list, colors: dict) -> dict:
+    """{series: (colour, line style)}: the implementation's colour; its variants (eager_vector (pages=cold),
+    eager_vector (pages=warm)) told apart by line style."""
+    variants = {}
+    for bench in benches:
+        found = variants.setdefault(bench.impl, [])
+        if bench.variant not in found:
+            found.append(bench.variant)
+    styles = {}
+    for bench in sorted(benches, key=lambda b: b.series):
+        order = sorted(variants[bench.impl], key=sort_key_params)
+        styles[bench.series] = (colors[bench.impl], VARIANT_STYLES[order.index(bench.variant) % len(VARIANT_STYLES)])
+    return styles
+
+
+def series_handles(styles: dict) -> list:
+    return [Line2D([], [], color=c, linestyle=ls, marker="o", label=name) for name, (c, ls) in styles.items()]
 
 
 def legend_layout(count: int, width_in: float):
@@ -210,7 +226,8 @@ def legend_layout(count: int, width_in: float):
 
 @dataclass
 class Bar:
-    impl: str
+    impl: str          # picks the colour
+    label: str         # the row name: implementation plus its own extra parameters
     value: float = None
     low: float = None
     high: float = None
@@ -222,14 +239,14 @@ def bars_for(benches: list, key: str, unstable_marks: bool = True) -> list:
     bars = []
     for bench in benches:
         if bench.failed:
-            bars.append(Bar(bench.impl, note="failed (see table)"))
+            bars.append(Bar(bench.impl, bench.series, note="failed (see table)"))
             continue
         value = bench.value(key)
         if value is None:
-            bars.append(Bar(bench.impl, note="not measured"))
+            bars.append(Bar(bench.impl, bench.series, note="not measured"))
             continue
         spread = bench.interval(key)
-        bars.append(Bar(bench.impl, value, *(spread or (None, None)),
+        bars.append(Bar(bench.impl, bench.series, value, *(spread or (None, None)),
                         unstable=unstable_marks and key == metrics.TIME.key and bench.unstable))
     return bars
 
@@ -244,7 +261,7 @@ def bar_extent(bars: list):
 def draw_bars(ax, bars: list, plan: AxisPlan, colors: dict, title: str):
     """Horizontal bars, smallest on top, whiskers for the spread, the value written beside each bar;
     implementations without a value are listed with the reason instead of a zero-length bar."""
-    shown = sorted((b for b in bars if b.value is not None), key=lambda b: (b.value, b.impl))
+    shown = sorted((b for b in bars if b.value is not None), key=lambda b: (b.value, b.label))
     shown += [b for b in bars if b.value is None]
     apply_axis(ax, "x", plan)
     for y, bar in enumerate(shown):
@@ -265,7 +282,7 @@ def draw_bars(ax, bars: list, plan: AxisPlan, colors: dict, title: str):
             end = max(value, high)
         ax.annotate(units.fmt_value(plan.kind, bar.value), xy=(end, y), xytext=(3, 0),
                     textcoords="offset points", va="center", fontsize=7.5)
-    labels = [b.impl + ("  (unstable)" if b.unstable else "") for b in shown]
+    labels = [b.label + ("  (unstable)" if b.unstable else "") for b in shown]
     ax.set_yticks(range(len(shown)), labels)
     for label, bar in zip(ax.get_yticklabels(), shown):
         if bar.unstable:
@@ -338,12 +355,12 @@ def _draw_ctx(ax, benches: list, colors: dict, title: str):
         vol = None if bench.failed else bench.value(metrics.CTX_VOLUNTARY.key)
         inv = None if bench.failed else bench.value(metrics.CTX_INVOLUNTARY.key)
         note = "failed (see table)" if bench.failed else ("not measured" if vol is None and inv is None else "")
-        rows.append((bench.impl, vol, inv, note))
+        rows.append((bench.series, vol, inv, note, bench.impl))
     measured = sorted((r for r in rows if not r[3]), key=lambda r: ((r[1] or 0) + (r[2] or 0), r[0]))
     shown = measured + [r for r in rows if r[3]]
     totals = [(r[1] or 0) + (r[2] or 0) for r in measured]
     top = max(totals, default=0)
-    for y, (impl, vol, inv, note) in enumerate(shown):
+    for y, (_label, vol, inv, note, impl) in enumerate(shown):
         if note:
             ax.annotate(note, xy=(0.01, y), xycoords=ax.get_yaxis_transform(), va="center", fontsize=7.5,
                         color="#555555", style="italic")
@@ -396,36 +413,37 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
     groups = [(p, bs) for p, bs in groups if bs]
     if not groups:
         return
-    impls = sorted({b.impl for _, bs in groups for b in bs})
+    styles = series_styles([b for _, bs in groups for b in bs], colors)
     parts = chunked(groups, MAX_PANELS)
     for index, part in enumerate(parts):
         ncols = 3 if len(part) > 4 else min(2, len(part))
-        ncol, lines = legend_layout(len(impls), 4.6 * ncols)
+        ncol, lines = legend_layout(len(styles), 4.6 * ncols)
         fig, axes, legend_ax = make_grid(len(part), ncols, 4.6, 2.9, lines)
         for ax, (params, bs) in zip(axes, part):
             present = [m for m in metrics.LATENCY if any(b.has(m.key) for b in bs)]
             values = [b.value(m.key) for b in bs for m in present]
             plan = plan_axis("time", "latency per operation", values, force_log=True)
             apply_axis(ax, "y", plan)
-            for bench in sorted(bs, key=lambda b: b.impl):
+            for bench in sorted(bs, key=lambda b: b.series):
                 points = [(i, bench.value(m.key)) for i, m in enumerate(present) if bench.has(m.key)]
+                color, style = styles[bench.series]
                 line, = ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=4,
-                                color=colors[bench.impl], label=bench.impl)
+                                color=color, linestyle=style, label=bench.series)
                 tag(line, bench.impl)
             ax.set_xticks(range(len(present)), [m.title for m in present])
             ax.set_xlabel("percentile of per-operation latency")
             ax.set_title(case_label(params))
             ax.grid(alpha=0.3)
-        put_legend(legend_ax, impl_handles(impls, colors), ncol)
+        put_legend(legend_ax, series_handles(styles), ncol)
         fig.suptitle(f"{section} / {workload}: latency percentiles (lower is better)")
-        missing = sorted({b.impl + (f" ({b.labels[0]})" if b.labels else "") for b in benches
+        missing = sorted({b.series + (f" ({b.labels[0]})" if b.labels else "") for b in benches
                           if not b.failed and not any(b.has(k) for k in keys)})
         caption = "Per-operation latency from the harness histogram (≤1% relative error), log scale."
         if missing:
             caption += " No latency recorded for: " + "; ".join(missing) + "."
         yield Chart(slug(section, workload, "latency", part_suffix(index, len(parts))) + ".png",
                     f"{workload}: latency percentiles", section, workload, "latency", caption, fig,
-                    {i: colors[i] for i in impls})
+                    {b.impl: colors[b.impl] for _, bs in groups for b in bs})
 
 
 def scaling_charts(section: str, workload: str, benches: list, colors: dict):
@@ -434,38 +452,38 @@ def scaling_charts(section: str, workload: str, benches: list, colors: dict):
         present = [m for m in metrics.SCALING if any(b.has(m.key) for b in ok)]
         groups = {}
         for bench in ok:
-            rest = tuple((k, v) for k, v in bench.params if k != key)
+            rest = tuple((k, v) for k, v in bench.case if k != key)
             groups.setdefault(rest, []).append(bench)
         # a line needs two points: keep groups where some implementation has two values of the sweep
         rows = [(rest, bs) for rest, bs in cases_like(groups)
-                if any(len({dict(b.params)[key] for b in bs if b.impl == impl}) >= 2 for impl in {b.impl for b in bs})]
+                if any(len({dict(b.case)[key] for b in bs if b.series == name}) >= 2 for name in {b.series for b in bs})]
         if not rows or not present:
             continue
-        impls = sorted({b.impl for _, bs in rows for b in bs})
+        styles = series_styles([b for _, bs in rows for b in bs], colors)
         parts = chunked(rows, MAX_ROWS)
         for index, part in enumerate(parts):
-            ncol, lines = legend_layout(len(impls), 4.4 * len(present))
+            ncol, lines = legend_layout(len(styles), 4.4 * len(present))
             fig, axes, legend_ax = make_grid(len(part) * len(present), len(present), 4.4, 3.0, lines)
             cells = iter(axes)
             for rest, bs in part:
-                xs_all = sorted({param_number(dict(b.params)[key]) for b in bs})
+                xs_all = sorted({param_number(dict(b.case)[key]) for b in bs})
                 for metric in present:
-                    _draw_scaling(next(cells), bs, key, xs_all, metric, rest, colors)
-            put_legend(legend_ax, impl_handles(impls, colors), ncol)
+                    _draw_scaling(next(cells), bs, key, xs_all, metric, rest, styles)
+            put_legend(legend_ax, series_handles(styles), ncol)
             fig.suptitle(f"{section} / {workload}: scaling with {key}")
             caption = (f"Each metric against the parameter {key}; one line per implementation, median over "
                        "repetitions with min–max whiskers. Log–log where values span two decades or more: "
                        "a line rising with slope 1 grows O(n); a flat line stays constant.")
             yield Chart(slug(section, workload, "scaling", key, part_suffix(index, len(parts))) + ".png",
                         f"{workload}: scaling with {key}", section, workload, "scaling", caption, fig,
-                        {i: colors[i] for i in impls})
+                        {b.impl: colors[b.impl] for _, bs in rows for b in bs})
 
 
 def cases_like(groups: dict) -> list:
     return [(k, groups[k]) for k in sorted(groups, key=sort_key_params)]
 
 
-def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple, colors: dict):
+def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple, styles: dict):
     xplan = plan_axis("count", units.param_label(key), xs_all)
     values = []
     for bench in benches:
@@ -478,12 +496,13 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
     key_unit = units.PARAM_UNITS.get(key)
     words = ", ".join(w for w in (key_unit, "log scale" if xplan.scale != "linear" else None) if w)
     ax.set_xlabel(f"{key} ({words})" if words else key)
-    by_impl = {}
+    by_series = {}
     for bench in benches:
-        by_impl.setdefault(bench.impl, []).append(bench)
+        by_series.setdefault(bench.series, []).append(bench)
     drawn = 0
-    for impl in sorted(by_impl):
-        points = sorted((param_number(dict(b.params)[key]), b) for b in by_impl[impl] if b.has(metric.key))
+    for name in sorted(by_series):
+        points = sorted(((param_number(dict(b.case)[key]), b) for b in by_series[name] if b.has(metric.key)),
+                        key=lambda p: p[0])
         if not points:
             continue
         xs = [p[0] for p in points]
@@ -493,9 +512,10 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
         if any(spreads):
             yerr = [[max(y - (s[0] / yplan.div if s else y), 0) for y, s in zip(ys, spreads)],
                     [max((s[1] / yplan.div if s else y) - y, 0) for y, s in zip(ys, spreads)]]
-        container = ax.errorbar(xs, ys, yerr=yerr, color=colors[impl], marker="o", markersize=4, capsize=2,
-                                linewidth=1.4, label=impl)
-        tag(container.lines[0], impl)
+        color, style = styles[name]
+        container = ax.errorbar(xs, ys, yerr=yerr, color=color, linestyle=style, marker="o", markersize=4,
+                                capsize=2, linewidth=1.4, label=name)
+        tag(container.lines[0], points[0][1].impl)
         drawn += 1
     if not drawn:
         ax.annotate("not measured", xy=(0.5, 0.5), xycoords="axes fraction", ha="center", color="#555555",
@@ -510,12 +530,17 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
     ax.grid(alpha=0.3)
 
 
+def workload_charts(section: str, workload: str, benches: list, colors: dict):
+    """Every chart of one workload, in reading order."""
+    yield from time_charts(section, workload, benches, colors)
+    yield from memory_charts(section, workload, benches, colors)
+    yield from ctx_charts(section, workload, benches, colors)
+    yield from latency_charts(section, workload, benches, colors)
+    yield from scaling_charts(section, workload, benches, colors)
+
+
 def run_charts(report, colors: dict):
     """Every chart of the per-section part of a report, in reading order."""
     for section, workloads in report.sections().items():
         for workload, benches in workloads.items():
-            yield from time_charts(section, workload, benches, colors)
-            yield from memory_charts(section, workload, benches, colors)
-            yield from ctx_charts(section, workload, benches, colors)
-            yield from latency_charts(section, workload, benches, colors)
-            yield from scaling_charts(section, workload, benches, colors)
+            yield from workload_charts(section, workload, benches, colors)

@@ -1,8 +1,6 @@
 """`yieldbench report RESULTS.json [MORE.json ...] [--out DIR]`: read, check, draw, write."""
 import argparse
 import datetime
-import io
-import itertools
 import sys
 import time
 from pathlib import Path
@@ -39,8 +37,8 @@ def default_out(first_results: str) -> Path:
 def generate(paths: list, out_dir, quiet: bool = True) -> dict:
     """Load, check and write a report; returns {"index", "summary", "charts", "seconds"}.
     Raises ReportError before writing anything when an input is bad."""
-    from . import charts as charts_mod
-    from . import colors, compare, compare_charts, html, markdown
+    from . import colors, compare, html, markdown
+    from .draw import draw_all
     from .load import load_all
     from .model import Report
     from .output import prepare_out_dir, write_atomic
@@ -50,15 +48,7 @@ def generate(paths: list, out_dir, quiet: bool = True) -> dict:
     out = prepare_out_dir(out_dir)
     palette = colors.assign(report.implementations())
     compared = compare.compare_report(report) if report.comparing else []
-    written = []
-    drawn = itertools.chain(compare_charts.comparison_charts(report, compared, palette),
-                            charts_mod.run_charts(report, palette))
-    for chart in drawn:  # one figure alive at a time
-        buffer = io.BytesIO()
-        chart.figure.savefig(buffer, format="png", dpi=charts_mod.DPI)
-        chart.figure = None  # let the figure go
-        write_atomic(out / chart.filename, buffer.getvalue())
-        written.append(chart)
+    written = draw_all(report, compared, palette, out)
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     write_atomic(out / "summary.md", markdown.build(report, compared).encode("utf-8"))
     write_atomic(out / "index.html", html.build(report, compared, written, generated).encode("utf-8"))

@@ -45,6 +45,14 @@ class Compared:
     versions: list                                # [(file index, Benchmark)] in file order
     changes: dict = field(default_factory=dict)   # metric key -> [Change per later version]
 
+    @property
+    def case(self) -> tuple:
+        return self.versions[-1][1].case
+
+    @property
+    def series(self) -> str:
+        return self.versions[-1][1].series
+
     def change(self, metric: str = metrics.TIME.key, new_index: int = None):
         found = self.changes.get(metric, [])
         if new_index is None:

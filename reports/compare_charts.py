@@ -59,7 +59,7 @@ def _draw_side_by_side(ax, items: list, colors: dict, title: str):
             high = end if high is None else max(high, end)
             ax.annotate(units.fmt_time(value), xy=(end / plan.div, y), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize=6.5)
-    ax.set_yticks(range(len(ordered)), [item.impl for item in ordered])
+    ax.set_yticks(range(len(ordered)), [item.series for item in ordered])
     ax.set_ylim(len(ordered) - 0.5, -0.5)
     positive = [v for v in values if v > 0]
     fit_value_limits(ax, "x", plan, min(positive) if positive else 0, high)
@@ -71,7 +71,7 @@ def _draw_side_by_side(ax, items: list, colors: dict, title: str):
 def side_by_side_charts(report, section: str, workload: str, items: list, colors: dict):
     by_case = {}
     for item in items:
-        by_case.setdefault(item.params, []).append(item)
+        by_case.setdefault(item.case, []).append(item)
     groups = list(by_case.items())
     files = sorted({i for item in items for i, _ in item.versions})
     parts = chunked(groups, 12)
@@ -96,7 +96,7 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
     if not items:
         return
     later = sorted({c.new_index for item in items for c in item.changes[key]})
-    several_cases = len({item.params for item in items}) > 1
+    several_cases = len({item.case for item in items}) > 1
     ordered = sorted(items, key=lambda it: -_finite(it.change(key).ratio))
     parts = chunked(ordered, MAX_CHANGE_ROWS)
     for index, part in enumerate(parts):
@@ -128,7 +128,7 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
                             va="center", ha="left" if pct >= 0 else "right", fontsize=7.5,
                             fontweight="bold" if change.beyond_noise else "normal")
                 extent = max(extent, abs(pct), change.threshold * 100)
-        labels = [item.impl + (f" · {case_label(item.params)}" if several_cases else "") for item in part]
+        labels = [item.series + (f" · {case_label(item.case)}" if several_cases else "") for item in part]
         ax.set_yticks(range(len(part)), labels)
         ax.set_ylim(len(part) - 0.5, -0.5)
         ax.set_xlim(-extent * 2.5 - 1, extent * 2.5 + 1)
@@ -159,7 +159,11 @@ def _finite(ratio: float) -> float:
     return math.copysign(10.0, ratio) if math.isinf(ratio) else ratio
 
 
+def workload_comparison_charts(report, section: str, workload: str, items: list, colors: dict):
+    yield from side_by_side_charts(report, section, workload, items, colors)
+    yield from change_charts(report, section, workload, items, colors)
+
+
 def comparison_charts(report, compared: list, colors: dict):
     for (section, workload), items in grouped(compared).items():
-        yield from side_by_side_charts(report, section, workload, items, colors)
-        yield from change_charts(report, section, workload, items, colors)
+        yield from workload_comparison_charts(report, section, workload, items, colors)

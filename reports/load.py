@@ -22,6 +22,7 @@ _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_.+-]*")
 _PARAM = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):(.+)")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _CUT_TOKEN = re.compile(r"[A-Za-z0-9_.+\-]*")
+_DIGITS = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,10 @@ def _failure(entry: dict):
     return None
 
 
+def _shape(label: str) -> str:
+    return _DIGITS.sub("#", label)
+
+
 def file_label(path, meta: dict) -> str:
     run_id = meta.get("run_id")
     if isinstance(run_id, str) and run_id:
@@ -181,8 +186,8 @@ def load_results(path, index: int = 0) -> ResultsFile:
             bench.noise = entry_noise if isinstance(entry_noise, dict) else None
             benches[run_name] = bench
         label = entry.get("label")
-        if isinstance(label, str) and label and label not in bench.labels:
-            bench.labels.append(label)
+        if isinstance(label, str) and label and _shape(label) not in {_shape(x) for x in bench.labels}:
+            bench.labels.append(label)  # repetitions' labels that differ only in numbers are said once
         failure = _failure(entry)
         if failure is not None:
             bench.error = bench.error or failure

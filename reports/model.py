@@ -41,10 +41,19 @@ class Benchmark:
     labels: list = field(default_factory=list)
     noise: dict = None     # the runner's yieldbench.noise entry: {"cv", "unstable", "repetitions"}
     section: str = ""      # the report section it is drawn in (its family, see CROSS_LANGUAGE_FAMILY)
+    # Parameters every benchmark of the workload has (the chart panel: n=1000) and the rest, which only some
+    # implementations have (eager_vector's pages=cold|warm): those make separate rows/lines in a panel.
+    case_params: tuple = None
+    variant: tuple = ()
 
     @property
     def case(self) -> tuple:
-        return self.params
+        return self.params if self.case_params is None else self.case_params
+
+    @property
+    def series(self) -> str:
+        """The name of its bar or line in a chart: the implementation, plus its own extra parameters."""
+        return self.impl + (f" ({case_label(self.variant)})" if self.variant else "")
 
     @property
     def failed(self) -> bool:
@@ -177,6 +186,14 @@ class Report:
                 bench.section = next(iter(owners))
             else:
                 bench.section = bench.family
+        workloads = {}
+        for bench in every:
+            workloads.setdefault((bench.section, bench.workload), []).append(bench)
+        for benches in workloads.values():
+            common = set.intersection(*({k for k, _ in b.params} for b in benches))
+            for bench in benches:
+                bench.case_params = tuple((k, v) for k, v in bench.params if k in common)
+                bench.variant = tuple((k, v) for k, v in bench.params if k not in common)
 
     @property
     def comparing(self) -> bool:
@@ -198,23 +215,23 @@ class Report:
 
 
 def cases(benches: list) -> dict:
-    """{params: [benchmark, ...]} in natural case order."""
+    """{case parameters: [benchmark, ...]} in natural case order."""
     grouped = {}
     for bench in benches:
-        grouped.setdefault(bench.params, []).append(bench)
+        grouped.setdefault(bench.case, []).append(bench)
     return {p: grouped[p] for p in sorted(grouped, key=sort_key_params)}
 
 
 def sweeps(benches: list) -> list:
-    """Parameter keys that take two or more numeric values among `benches`: each gets a scaling chart."""
+    """Case parameters that take two or more numeric values among `benches`: each gets a scaling chart."""
     keys = []
     for bench in benches:
-        for k, _ in bench.params:
+        for k, _ in bench.case:
             if k not in keys:
                 keys.append(k)
     found = []
     for key in keys:
-        values = {dict(b.params).get(key) for b in benches}
+        values = {dict(b.case).get(key) for b in benches}
         numbers = {param_number(v) for v in values if v is not None}
         if None not in numbers and len(numbers) >= 2 and all(v is not None for v in values):
             found.append(key)
