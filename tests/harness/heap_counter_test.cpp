@@ -7,6 +7,7 @@
 #include <memory>
 #include <new>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -14,7 +15,7 @@ namespace {
 TEST(HeapCounter, SeesOneKnownAllocationExactly) {
   yb::heap::start_counting();
   char* block = new char[1000];
-  benchmark::DoNotOptimize(block);
+  benchmark::DoNotOptimize(std::as_const(block));
   const yb::heap::Usage during = yb::heap::current();
   const auto held = static_cast<std::int64_t>(malloc_usable_size(block));
   delete[] block;
@@ -48,8 +49,8 @@ TEST(HeapCounter, CountsAlignedAndNothrowOverloads) {
   yb::heap::start_counting();
   auto* aligned = new Aligned;
   auto* nothrow = new (std::nothrow) int[16];
-  benchmark::DoNotOptimize(aligned);
-  benchmark::DoNotOptimize(nothrow);
+  benchmark::DoNotOptimize(std::as_const(aligned));
+  benchmark::DoNotOptimize(std::as_const(nothrow));
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(aligned) % 256, 0u);
   delete aligned;
   delete[] nothrow;

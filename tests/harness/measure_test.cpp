@@ -28,8 +28,8 @@ Reporter run_only(const std::string& prefix) {
   return reporter;
 }
 
-// Not DoNotOptimize(values[i]): with GCC 12, GB 1.7.1's "+m,r" constraint may bind a stack copy,
-// and the store to the array is lost. Escaping the pointer and clobbering memory is reliable.
+// Not DoNotOptimize(values[i]): GB 1.7.1's T& overload ("+m,r") lets GCC 12 lose the store
+// (see measure.h). Escaping the pointer and clobbering memory is reliable.
 [[gnu::noinline]] std::uint64_t allocate_and_sum() {
   auto values = std::make_unique<std::uint64_t[]>(1024);
   for (std::uint64_t i = 0; i < 1024; ++i) values[i] = i;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -74,7 +75,7 @@ TEST(SystemCounters, SeeAlmostNoSwitchesInAPureCpuLoop) {
   yb::SystemCounters counters;
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
   std::uint64_t spins = 0;
-  while (std::chrono::steady_clock::now() < until) benchmark::DoNotOptimize(++spins);
+  while (std::chrono::steady_clock::now() < until) benchmark::DoNotOptimize(std::as_const(++spins));
   const yb::SystemUsage usage = counters.elapsed();
 
   EXPECT_LE(usage.ctx_voluntary, 1) << "a CPU loop never blocks";
