@@ -2,7 +2,6 @@
 table per section, the comparison's changes beyond noise, and the metrics that were not measured."""
 from . import metrics, tables, units
 from .availability import missing_metrics, run_reasons
-from .model import case_label
 
 
 def _cell(text) -> str:

@@ -120,3 +120,30 @@ def test_context_switches_are_stacked(everything):
     voluntary, involuntary = sorted(bars, key=lambda p: p.get_x())
     assert voluntary.get_width() == pytest.approx(4.1) and involuntary.get_x() == pytest.approx(4.1)
     assert involuntary.get_width() == pytest.approx(0.4) and involuntary.get_hatch()
+
+
+def test_parameters_only_some_implementations_have_are_variants(tmp_path):
+    """eager_vector/n:N/pages:cold|warm beside callback/n:N (what the generators run writes): one panel per n,
+    eager_vector's pages as separate rows and lines, same colour."""
+    entries = []
+    for n in (1000, 100000):
+        for name, t in ((f"callback/n:{n}", 1.0), (f"eager_vector/n:{n}/pages:cold", 3.0),
+                        (f"eager_vector/n:{n}/pages:warm", 2.0)):
+            full = f"generators/sum_plus_one/{name}"
+            entries.append(f'{{"name": "{full}/real_time", "run_name": "{full}/real_time", "run_type": "iteration", '
+                           f'"real_time": {t * n}, "cpu_time": {t * n}, "time_unit": "ns", '
+                           f'"heap_peak_bytes": {8 * n if "eager" in name else 0}}}')
+    path = tmp_path / "variants.json"
+    path.write_text('{"benchmarks": [' + ",".join(entries) + "]}")
+    report, palette, found = drawn([path])
+    benches = report.sections()["generators"]["sum_plus_one"]
+    assert {b.case for b in benches} == {(("n", "1000"),), (("n", "100000"),)}
+    assert {b.series for b in benches} == {"callback", "eager_vector (pages=cold)", "eager_vector (pages=warm)"}
+    time_chart = next(c for c in found if c.kind == "time")
+    assert len([ax for ax in time_chart.figure.axes if ax.axison]) == 2
+    rows = [t.get_text() for t in time_chart.figure.axes[0].get_yticklabels()]
+    assert rows == ["callback", "eager_vector (pages=warm)", "eager_vector (pages=cold)"]
+    scaling = next(c for c in found if c.kind == "scaling")
+    lines = [a for a in impl_artists(scaling.figure) if a.get_gid() == "impl:eager_vector"]
+    assert {line.get_linestyle() for line in lines} == {"-", "--"}
+    assert all(to_rgb(line.get_color()) == pytest.approx(to_rgb(palette["eager_vector"])) for line in lines)
