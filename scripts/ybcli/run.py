@@ -95,11 +95,11 @@ def execute(args: argparse.Namespace) -> int:
 
     print()
     print(summary.render(document))
-    _write_report(results_file, run_dir / "report")
     errors = progress.errors + len(failures)
     build.say(f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
               + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
               + (f"; {errors} benchmark(s) or families failed" if errors else ""))
+    _write_report(results_file, run_dir / "report")
     return 1 if errors else 0
 
 
