@@ -1,0 +1,152 @@
+// Stackful: every coroutine is a boost::context::fiber with a stack of its own (64 KiB), and a
+// switch is Boost.Context's jump_fcontext (a few registers saved and restored, no system call).
+// It can suspend from inside nested calls; the price is the stack.
+//
+// The stack is the `stack:` parameter, because where it comes from changes creation cost and
+// memory, not the switch:
+//   fixed     - boost::context::fixedsize_stack: std::malloc. 64 KiB is below glibc's 128 KiB mmap
+//               threshold, so stacks come from the malloc heap (Boost's default 128 KiB would make
+//               every stack its own mmap: one mapping, two system calls and fresh pages per fiber);
+//   protected - protected_fixedsize_stack: mmap plus a PROT_NONE guard page (two mappings per
+//               fiber, so vm.max_map_count caps how many can be alive);
+//   pooled    - pooled_fixedsize_stack: boost::pool hands out stacks from large malloc'ed blocks.
+// None of these use operator new, so the heap counter does not see stacks: alive_many's
+// bytes_per_unit is the resident-set growth (only the pages a fiber touches count).
+#include <boost/context/fiber.hpp>
+#include <boost/context/fixedsize_stack.hpp>
+#include <boost/context/pooled_fixedsize_stack.hpp>
+#include <boost/context/protected_fixedsize_stack.hpp>
+#include <memory>
+#include <utility>
+
+#include "coroutines/implementation.h"
+#include "coroutines/resume_yield.h"
+#include "coroutines/workloads.h"
+
+namespace {
+
+namespace context = boost::context;
+using coroutines::Size;
+using coroutines::Workload;
+using coroutines::WorkloadId;
+
+constexpr std::size_t kStackBytes = 64 * 1024;
+enum Stack : int { fixed, protected_, pooled };
+
+// What a body calls yield() on: lives on the fiber's stack and holds the fiber that resumed it.
+struct Suspender {
+  context::fiber caller;
+  void yield() { caller = std::move(caller).resume(); }
+};
+
+// A fiber as a resume/yield handle (see resume_yield.h). Movable: nothing points at it.
+class FiberCoroutine {
+ public:
+  FiberCoroutine() = default;
+  template <class StackAllocator, class Body>
+  FiberCoroutine(StackAllocator stack, Body body)
+      : fiber_(std::allocator_arg, std::move(stack), [body = std::move(body)](context::fiber&& caller) mutable {
+          Suspender self{std::move(caller)};
+          body(self);
+          return std::move(self.caller);
+        }) {}
+
+  void resume() { fiber_ = std::move(fiber_).resume(); }
+  bool done() const { return !fiber_; }  // a finished fiber's resume returns an empty one
+
+ private:
+  context::fiber fiber_;
+};
+
+template <class StackAllocator>
+auto maker(const StackAllocator& stack) {
+  return [stack](auto body) { return FiberCoroutine(stack, std::move(body)); };
+}
+
+// Runs `work(make)` with the variant's stack allocator. A pooled allocator lives for one
+// operation: its blocks are freed when the last fiber using it is gone.
+template <class Work>
+std::uint64_t with_stack(int variant, const Work& work) {
+  switch (variant) {
+    case protected_: return work(maker(context::protected_fixedsize_stack(kStackBytes)));
+    case pooled: return work(maker(context::pooled_fixedsize_stack(kStackBytes)));
+    default: return work(maker(context::fixedsize_stack(kStackBytes)));
+  }
+}
+
+namespace workloads = coroutines::resume_yield;
+
+std::uint64_t switch_round_trip(Size size, int variant) {
+  return with_stack(variant, [&](const auto& make) { return workloads::switch_round_trip(size.n, make); });
+}
+std::uint64_t create_destroy(Size size, int variant) {
+  return with_stack(variant, [&](const auto& make) { return workloads::create_destroy(size.n, make); });
+}
+std::uint64_t send_receive(Size size, int variant) {
+  return with_stack(variant, [&](const auto& make) { return workloads::send_receive(size.n, make); });
+}
+std::uint64_t alive_many(Size size, int variant) {
+  return with_stack(variant, [&](const auto& make) { return workloads::alive_many(size.n, make); });
+}
+std::uint64_t round_robin(Size size, int variant) {
+  return with_stack(variant, [&](const auto& make) { return workloads::round_robin(size.n, size.m, make); });
+}
+std::uint64_t skynet(Size size, int variant) {
+  return with_stack(variant, [&](const auto& make) { return workloads::skynet(size.n, make); });
+}
+
+// The stack matters where fibers are created; a switch costs the same whatever the stack.
+std::vector<int> variants_for(const Workload& workload) {
+  switch (workload.id) {
+    case WorkloadId::create_destroy:
+    case WorkloadId::alive_many: return {fixed, protected_, pooled};
+    case WorkloadId::skynet: return {fixed, pooled};
+    default: return {fixed};
+  }
+}
+
+// Measured on this project's 2-vCPU KVM machine: creating a fiber and running it to its first
+// suspension, when k are kept alive (every stack is fresh memory: first-touch page faults).
+constexpr double kAliveCreateSeconds[] = {4.5e-6, 15e-6, 8e-6};  // fixed, protected, pooled
+// Pages a suspended fiber has touched: the top of its stack (Boost's fiber record and the first
+// frames) and, for malloc'ed stacks, the allocator's header at the bottom.
+constexpr double kAliveResidentBytes[] = {8192, 4096, 8192};
+
+std::string limit(const Workload& workload, Size size, int variant) {
+  if (workload.id != WorkloadId::alive_many) return {};
+  const char* const param = workload.param;
+  if (variant == protected_) {
+    if (auto why = coroutines::mapping_limit(size, param, 2 * size.n,
+                                             "2 per guard-page stack: the stack and its PROT_NONE guard");
+        !why.empty()) {
+      return why;
+    }
+  }
+  const auto k = static_cast<double>(size.n);
+  if (auto why = coroutines::memory_limit(size, param, k * kAliveResidentBytes[variant],
+                                          "at least the touched pages of every 64 KiB stack");
+      !why.empty()) {
+    return why;
+  }
+  return coroutines::time_limit(size, param, k * kAliveCreateSeconds[variant],
+                                "creating a fiber on fresh stack pages, measured here");
+}
+
+[[maybe_unused]] const bool registered = coroutines::register_implementation({
+    .name = "boost_fiber",
+    .description = "stackful: boost::context::fiber, 64 KiB stack (stack: fixed = malloc, protected = mmap + guard "
+                   "page, pooled = boost::pool); bytes_per_unit from rss_peak_bytes (stacks are not operator new)",
+    .unit_memory = coroutines::UnitMemory::rss,
+    .variant_param = "stack",
+    .variants = {"fixed", "protected", "pooled"},
+    .variants_for = variants_for,
+    .limit = limit,
+    .switch_round_trip = switch_round_trip,
+    .create_destroy = create_destroy,
+    .send_receive = send_receive,
+    .alive_many = alive_many,
+    .round_robin = round_robin,
+    .skynet = skynet,
+});
+
+}  // namespace
