@@ -1,10 +1,11 @@
 // Stackless, by hand: every coroutine is a small object holding its state (where it is suspended
 // and what lives across the suspension) and a resume() that switches on that state, which is
 // what a compiler makes of a C++20 coroutine, minus the heap frame and the indirect call.
-// resume() is an out-of-line call (noinline), as it is from a scheduler holding many machines;
-// inlined into a known caller a state machine is just the loop. Machines live where their owner
-// puts them (a vector, an explicit stack), so creating one allocates nothing of its own:
-// alive_many's bytes_per_unit is heap_peak_bytes, the vector holding them.
+// resume() is an opaque out-of-line call (noipa: not inlined, not cloned or specialised for its
+// caller), as it is from a scheduler holding many machines; inlined into a known caller a state
+// machine is just the loop. Machines live where their owner puts them (a vector, an explicit
+// stack), so creating one allocates nothing of its own: alive_many's bytes_per_unit is
+// heap_peak_bytes, the vector holding them.
 #include <cstdint>
 #include <vector>
 
@@ -20,7 +21,7 @@ using coroutines::Size;
 class Counter {
  public:
   explicit Counter(std::uint64_t n) : n_(n) {}
-  [[gnu::noinline]] void resume() {
+  [[gnu::noipa]] void resume() {
     switch (state_) {
       case State::running:
         if (i_ < n_) {
@@ -55,7 +56,7 @@ std::uint64_t switch_round_trip(Size size, int) {
 class RunningTotals {
  public:
   explicit RunningTotals(std::uint64_t n) : n_(n) {}
-  [[gnu::noinline]] void resume() {
+  [[gnu::noipa]] void resume() {
     switch (state_) {
       case State::start: state_ = State::receiving; return;  // primed
       case State::receiving:
@@ -99,7 +100,7 @@ class SuspendOnce {
  public:
   SuspendOnce() = default;
   explicit SuspendOnce(std::uint64_t index) : index_(index) {}
-  [[gnu::noinline]] std::uint64_t resume() {
+  [[gnu::noipa]] std::uint64_t resume() {
     switch (state_) {
       case State::start: state_ = State::suspended; return coroutines::suspend_once_value(index_);
       case State::suspended: state_ = State::finished; return coroutines::suspend_once_value(index_);
@@ -136,7 +137,7 @@ std::uint64_t alive_many(Size size, int) {
 class Task {
  public:
   Task(std::uint64_t index, std::uint64_t yields) : index_(index), yields_(yields) {}
-  [[gnu::noinline]] bool resume() {  // false once finished
+  [[gnu::noipa]] bool resume() {  // false once finished
     if (step_ == yields_) return false;
     value = coroutines::round_robin_value(index_, step_++, yields_);
     return true;
@@ -177,7 +178,7 @@ struct Node {
 constexpr std::uint32_t kNone = ~0u;
 
 // Advances the machine on top of `stack`: returns true when it finished (and has been popped).
-[[gnu::noinline]] bool resume(std::vector<Node>& stack, std::uint64_t& root_result) {
+[[gnu::noipa]] bool resume(std::vector<Node>& stack, std::uint64_t& root_result) {
   const auto self = static_cast<std::uint32_t>(stack.size() - 1);
   Node& node = stack.back();
   if (node.count > 1 && !node.started) {

@@ -1,0 +1,96 @@
+// Every thread, file descriptor, mapping, stack and frame an implementation creates is gone when
+// its operation returns: counted before and after running every workload.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <cstdint>
+#include <string>
+
+#include "coroutines/implementation.h"
+#include "coroutines/workloads.h"
+#include "heap_counter.h"
+#include "rss_probe.h"
+#include "test_support.h"
+
+namespace {
+
+using coroutines::testing::Subject;
+
+std::int64_t entries(const char* directory) {
+  DIR* dir = opendir(directory);
+  if (dir == nullptr) return -1;
+  std::int64_t count = 0;
+  while (const dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  closedir(dir);
+  return count - (std::string(directory) == "/proc/self/fd" ? 1 : 0);  // the DIR's own descriptor
+}
+
+struct Resources {
+  std::int64_t threads = entries("/proc/self/task");
+  std::int64_t fds = entries("/proc/self/fd");
+  std::int64_t mappings = static_cast<std::int64_t>(coroutines::current_map_count());
+  std::int64_t malloc_in_use = static_cast<std::int64_t>(mallinfo2().uordblks);  // malloc'ed stacks too
+};
+
+// One pass over every workload the subject runs, at small sizes.
+void run_all(const Subject& subject) {
+  for (const coroutines::Workload* workload : coroutines::all_workloads) {
+    if (!coroutines::testing::runs(subject, *workload)) continue;
+    const coroutines::Run run = subject.implementation->run(*workload);
+    for (const coroutines::Size size : coroutines::testing::small_sizes(*workload)) {
+      ASSERT_EQ(run(size, subject.variant), coroutines::checksum(*workload, size))
+          << coroutines::testing::size_text(*workload, size);
+    }
+  }
+}
+
+class ResourcesOf : public ::testing::TestWithParam<Subject> {};
+
+TEST_P(ResourcesOf, LeavesNoThreadDescriptorMappingOrMemoryBehind) {
+  const Subject& subject = GetParam();
+  run_all(subject);  // first pass: glibc's caches (thread stacks, arenas) settle
+  const Resources before;
+  yb::heap::start_counting();
+  run_all(subject);
+  run_all(subject);
+  const yb::heap::Usage heap = yb::heap::stop_counting();
+  const Resources after;
+
+  EXPECT_EQ(after.threads, before.threads) << "threads";
+  EXPECT_EQ(after.fds, before.fds) << "file descriptors";
+  EXPECT_EQ(after.mappings, before.mappings) << "mappings (guard-page stacks, thread stacks)";
+  EXPECT_EQ(after.malloc_in_use, before.malloc_in_use) << "bytes malloc'ed and not freed (stacks)";
+  EXPECT_EQ(heap.live_bytes, 0) << "bytes from operator new not deleted (frames, handles)";
+}
+
+INSTANTIATE_TEST_SUITE_P(Coroutines, ResourcesOf, ::testing::ValuesIn(coroutines::testing::subjects()),
+                         [](const auto& info) { return info.param.name(); });
+
+// The resident set comes back after many coroutines were alive at once: 10,000 fibers touch
+// at least 40 MiB of stack pages, which a leak would keep.
+TEST(AliveMany, ResidentSetReturnsToItsBaseline) {
+  constexpr std::uint64_t kAlive = 10'000;
+  for (const Subject& subject : coroutines::testing::subjects()) {
+    const std::string name = subject.implementation->name;
+    if (name == "thread_handoff" || !coroutines::testing::runs(subject, coroutines::alive_many)) continue;
+    const coroutines::Run run = subject.implementation->run(coroutines::alive_many);
+    malloc_trim(0);
+    const auto before = yb::rss::resident_bytes();
+    ASSERT_TRUE(before.has_value());
+    const yb::rss::PeakGrowth peak;
+    EXPECT_EQ(run({kAlive}, subject.variant), coroutines::alive_many_checksum(kAlive)) << subject.name();
+    const auto grew = peak.bytes();
+    malloc_trim(0);
+    const auto after = yb::rss::resident_bytes();
+    ASSERT_TRUE(after.has_value());
+    EXPECT_LE(*after - *before, 4 << 20) << subject.name() << ": resident set after k=" << kAlive;
+    if (grew && (name == "boost_fiber" || name == "ucontext")) {
+      EXPECT_GE(*grew, static_cast<std::int64_t>(kAlive * 4096)) << subject.name() << ": a page per stack at least";
+    }
+  }
+}
+
+}  // namespace
