@@ -20,6 +20,9 @@ namespace {
 
 using benchmark::Counter;
 
+// Fewer samples than this make no percentile worth printing.
+constexpr int kMinLatencySamples = 10;
+
 // Percentiles that the sample count can support: p99 needs 100 samples, p99.9 needs 1000.
 struct Percentile {
   const char* counter;
@@ -27,14 +30,34 @@ struct Percentile {
   double quantile;
   std::uint64_t min_samples;
 };
-constexpr Percentile kPercentiles[] = {{"lat_p50_ns", "p50", 0.50, 10},
-                                       {"lat_p90_ns", "p90", 0.90, 10},
+constexpr Percentile kPercentiles[] = {{"lat_p50_ns", "p50", 0.50, kMinLatencySamples},
+                                       {"lat_p90_ns", "p90", 0.90, kMinLatencySamples},
                                        {"lat_p99_ns", "p99", 0.99, 100},
                                        {"lat_p999_ns", "p99.9", 0.999, 1000}};
 
 Counter bytes(double value) { return Counter(value, Counter::kDefaults, Counter::kIs1024); }
 
 }  // namespace
+
+BenchmarkMemo*& current_memo() {
+  thread_local BenchmarkMemo* memo = nullptr;
+  return memo;
+}
+
+MemorySample probe_memory_once(const std::function<void()>& one_operation) {
+  BenchmarkMemo* memo = current_memo();
+  if (memo != nullptr && memo->memory) return *memo->memory;
+  MemorySample sample;
+  {
+    rss::PeakGrowth rss_growth;
+    heap::start_counting();
+    one_operation();
+    sample.heap = heap::stop_counting();
+    sample.rss_peak_bytes = rss_growth.bytes();
+  }
+  if (memo != nullptr) memo->memory = sample;
+  return sample;
+}
 
 bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where) {
   if (expected == actual) return true;
@@ -46,13 +69,16 @@ bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t 
 }
 
 std::string latency_skip_reason(double mean_ns) {
+  const auto& settings = measure_settings();
   const double clock_ns = clock_read_ns();
-  const double needed = measure_settings().latency_min_clock_reads * clock_ns;
-  if (mean_ns >= needed) return {};
-  char reason[160];
-  std::snprintf(reason, sizeof(reason),
-                "latency: mean only (op %.1f ns < %.0f clock reads of %.1f ns)", mean_ns,
-                measure_settings().latency_min_clock_reads, clock_ns);
+  char reason[160] = "";
+  if (mean_ns < settings.latency_min_clock_reads * clock_ns) {
+    std::snprintf(reason, sizeof(reason), "latency: mean only (op %.1f ns < %.0f clock reads of %.1f ns)", mean_ns,
+                  settings.latency_min_clock_reads, clock_ns);
+  } else if (mean_ns * kMinLatencySamples > settings.latency_seconds * 1e9) {
+    std::snprintf(reason, sizeof(reason), "latency: mean only (op %.3g ms: fewer than %d samples fit %.3g s)",
+                  mean_ns / 1e6, kMinLatencySamples, settings.latency_seconds);
+  }
   return reason;
 }
 

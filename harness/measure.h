@@ -2,11 +2,13 @@
 //
 //   1. warm-up: run once and check the checksum, so a wrong answer is never timed;
 //   2. memory probe (untimed): one operation with heap counting on and the RSS high-water
-//      mark reset: heap_allocs, heap_peak_bytes, heap_total_bytes, rss_peak_bytes;
+//      mark reset: heap_allocs, heap_peak_bytes, heap_total_bytes, rss_peak_bytes. Once per
+//      benchmark: Google Benchmark calls a benchmark several times (estimating the iteration
+//      count, then once per repetition) and one operation's footprint does not change;
 //   3. timed loop (Google Benchmark's): nothing but the operation; rusage and perf software
 //      events are read at its edges only and divided by the iteration count;
 //   4. latency pass (untimed, bounded in count and time): each operation timed on its own,
-//      only where one clock read is small against the operation.
+//      only where one clock read is small against the operation and at least 10 samples fit.
 // During Google Benchmark's separate memory pass only the loop runs, counted by heap_counter.
 //
 // Values escape through benchmark::DoNotOptimize's const& overload only: in Google Benchmark
@@ -17,6 +19,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,6 +61,15 @@ struct MemorySample {
   std::optional<std::int64_t> rss_peak_bytes;
 };
 
+// What measure() keeps between Google Benchmark's calls of one registered benchmark.
+struct BenchmarkMemo {
+  std::optional<MemorySample> memory;
+};
+// The memo of the benchmark running on this thread; set by the registry around each call,
+// null for benchmarks registered with Google Benchmark directly (they probe every call).
+BenchmarkMemo*& current_memo();
+MemorySample probe_memory_once(const std::function<void()>& one_operation);
+
 bool in_memory_manager_pass();
 // Ends the benchmark with SkipWithError naming both values when they differ.
 bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where);
@@ -75,12 +87,9 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
 
   detail::MemorySample memory;
   if (!memory_pass) {
+    // Every call: it also brings caches and allocator pages to the state the loop will see.
     if (!detail::checksum_ok(state, expected.checksum, operation(), "warm-up")) return;
-    rss::PeakGrowth rss_growth;
-    heap::start_counting();
-    benchmark::DoNotOptimize(operation());
-    memory.heap = heap::stop_counting();
-    memory.rss_peak_bytes = rss_growth.bytes();
+    memory = detail::probe_memory_once([&] { benchmark::DoNotOptimize(operation()); });
   }
 
   std::uint64_t last = 0;

@@ -5,8 +5,11 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <tuple>
+
+#include "measure.h"
 
 namespace yb {
 namespace {
@@ -83,8 +86,15 @@ void register_all_with_google_benchmark() {
   auto& all = registered();
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return name_less(a.name, b.name); });
   for (const auto& entry : all) {
+    // Each benchmark keeps a memo across Google Benchmark's calls of it (see measure.h).
+    auto memo = std::make_shared<detail::BenchmarkMemo>();
+    auto body = [memo, run = entry.body](benchmark::State& state) {
+      detail::current_memo() = memo.get();
+      run(state);
+      detail::current_memo() = nullptr;
+    };
     // Real time: thread and process benchmarks spend time this thread's CPU clock cannot see.
-    benchmark::RegisterBenchmark(entry.name.str().c_str(), entry.body)->UseRealTime();
+    benchmark::RegisterBenchmark(entry.name.str().c_str(), body)->UseRealTime();
   }
 }
 

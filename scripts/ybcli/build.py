@@ -19,7 +19,10 @@ def bootstrap() -> None:
 def build(preset: str = "release") -> None:
     """Configures the preset when its tree is new, then builds it (Ninja rebuilds only what changed)."""
     build_dir = paths.build_dir(preset)
-    if not (build_dir / "CMakeCache.txt").exists():
+    cache = build_dir / "CMakeCache.txt"
+    presets = paths.REPO_ROOT / "CMakePresets.json"
+    # A changed preset (flags, cache variables) must reach an existing tree too.
+    if not cache.exists() or presets.stat().st_mtime > cache.stat().st_mtime:
         say(f"configuring the {preset} preset in {build_dir.relative_to(paths.REPO_ROOT)}/")
         _run_quietly(["cmake", "--preset", preset], f"configuring the {preset} preset")
     say(f"building the {preset} preset")

@@ -1,7 +1,8 @@
 """The terminal summary of a results document: per workload, implementations sorted by time."""
 import math
 
-COLUMNS = ("implementation", "time/op", "items/s", "heap peak", "rss peak", "ctx/op", "noise")
+COLUMNS = ("implementation", "time/op", "items/s", "heap peak", "rss peak", "bytes/unit", "ctx/op", "noise")
+SKIPPED = "skipped: "
 
 
 def parse_name(run_name: str):
@@ -57,7 +58,8 @@ def noise_text(verdict) -> str:
 
 
 def tables(document: dict) -> list:
-    """[(title, rows)]: one table per family/workload and the parameters every row shares."""
+    """[(title, rows, notes)]: one table per family/workload and the parameters every row shares;
+    notes hold the messages of benchmarks that were skipped or failed, kept out of the columns."""
     noise = document.get("yieldbench", {}).get("noise", {})
     groups = {}
     for name, entry in representative_entries(document.get("benchmarks", [])).items():
@@ -76,7 +78,9 @@ def tables(document: dict) -> list:
         for shared, rows in sorted(by_shared.items(), key=lambda item: [_sort_key(v) for _, v in item[0]]):
             title = f"{family}/{workload}" + "".join(f"  {key}:{value}" for key, value in shared)
             rows.sort(key=lambda row: math.inf if row[1].get("error_occurred") else to_ns(row[1]))
-            result.append((title, [_row(label, entry, verdict) for label, entry, verdict in rows]))
+            notes = [f"{label}: {entry.get('error_message', '')}" for label, entry, _ in rows
+                     if entry.get("error_occurred")]
+            result.append((title, [_row(label, entry, verdict) for label, entry, verdict in rows], notes))
     return result
 
 
@@ -89,25 +93,23 @@ def _sort_key(value: str):
 
 def _row(label: str, entry: dict, verdict) -> tuple:
     if entry.get("error_occurred"):
-        message = entry.get("error_message", "")
-        verdict = "SKIPPED" if message.startswith("skipped: ") else "ERROR"
-        return (label, verdict, message.removeprefix("skipped: "), "", "", "", "")
+        verdict = "SKIPPED" if entry.get("error_message", "").startswith(SKIPPED) else "ERROR"
+        return (label, verdict, "(below)", "", "", "", "", "")
     ctx = [entry.get(key) for key in ("ctx_voluntary", "ctx_involuntary")]
     ctx_text = "-" if None in ctx else f"{sum(ctx):.3g}"
     return (label, format_time(to_ns(entry)), format_rate(entry.get("items_per_second")),
-            format_bytes(entry.get("heap_peak_bytes")), format_bytes(entry.get("rss_peak_bytes")), ctx_text,
-            noise_text(verdict))
+            format_bytes(entry.get("heap_peak_bytes")), format_bytes(entry.get("rss_peak_bytes")),
+            format_bytes(entry.get("bytes_per_unit")), ctx_text, noise_text(verdict))
 
 
 def render(document: dict) -> str:
     lines = []
-    for title, rows in tables(document):
+    for title, rows, notes in tables(document):
         widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
         lines.append(title)
-        lines.append("  " + "  ".join(COLUMNS[i].ljust(widths[i]) if i == 0 else COLUMNS[i].rjust(widths[i])
-                                      for i in range(len(COLUMNS))))
-        for row in rows:
+        for row in [COLUMNS, *rows]:
             lines.append("  " + "  ".join(row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i])
                                           for i in range(len(COLUMNS))))
+        lines.extend(f"  - {note}" for note in notes)
         lines.append("")
     return "\n".join(lines)

@@ -43,10 +43,14 @@ def test_summary_sorts_by_time_and_separates_shared_parameters():
         iteration("g/sum/fast/n:10", 100.0, heap_peak_bytes=0, ctx_voluntary=0, ctx_involuntary=0),
         iteration("g/sum/eager/n:10/pages:cold", 200.0, heap_peak_bytes=4096, ctx_voluntary=1, ctx_involuntary=0),
         {**iteration("g/sum/broken/n:10", 0.0), "error_occurred": True, "error_message": "checksum mismatch"},
+        {**iteration("g/sum/huge/n:10", 0.0), "error_occurred": True, "error_message": "skipped: needs 8 GiB"},
     ]}
     text = summary.render(document)
     lines = text.splitlines()
     assert lines[0] == "g/sum  n:10"
-    order = [line.split()[0] for line in lines[2:6]]
-    assert order == ["fast", "eager", "slow", "broken"]
-    assert "eager pages:cold" in text and "2 KiB" in text and "ERROR" in text
+    order = [line.split()[0] for line in lines[2:7]]
+    assert order[:3] == ["fast", "eager", "slow"] and sorted(order[3:]) == ["broken", "huge"]
+    assert "eager pages:cold" in text and "2 KiB" in text
+    assert "  - broken: checksum mismatch" in lines and "  - huge: skipped: needs 8 GiB" in lines
+    assert any(line.split()[:2] == ["huge", "SKIPPED"] for line in lines)
+    assert max(map(len, lines[1:7])) < 100, "messages stay out of the columns"
