@@ -133,7 +133,7 @@ std::string time_limit(Size size, const char* size_param, double estimated_secon
   if (estimated_seconds <= budget_seconds) return {};
   return size_text(size, size_param) + ": ~" + format_seconds(estimated_seconds) + " per operation (" + why +
          ") against a " + format_seconds(budget_seconds) +
-         " per-operation budget (a benchmark runs its operation >= 15 times)";
+         " per-operation budget (a benchmark runs its operation ~8 times or more)";
 }
 
 std::string memory_limit(Size size, const char* size_param, double estimated_bytes, const std::string& why) {

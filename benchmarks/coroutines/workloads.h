@@ -127,8 +127,8 @@ std::uint64_t items(const Workload& workload, Size size);
 
 // --- What this machine allows -------------------------------------------------------------------
 
-// A benchmark runs its operation at least ~15 times in the quick profile (3 repetitions of:
-// warm-up, memory probe, timed loop, one latency sample; plus Google Benchmark's memory pass).
+// A benchmark runs its operation at least ~8 times in the quick profile (3 repetitions of a
+// warm-up and the timed loop; one memory probe; Google Benchmark's memory pass).
 // An implementation whose operation is estimated to take longer than this is skipped at that
 // size, with the estimate in the message, so one benchmark cannot take minutes.
 inline constexpr double kOperationBudgetSeconds = 0.5;
