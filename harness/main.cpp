@@ -11,6 +11,7 @@
 
 #include "allocator_policy.h"
 #include "gb_memory_manager.h"
+#include "instrumentation.h"
 #include "measure.h"
 #include "registry.h"
 #include "reporters.h"
@@ -34,7 +35,9 @@ void print_help() {
       "  --yb_list                  print families, workloads and implementations (tab-separated) and exit\n"
       "  --yb_progress              print one 'YB_PROGRESS<TAB>name<TAB>status' line per benchmark instead of\n"
       "                             the console table (results still go to --benchmark_out)\n"
-      "  --yb_latency_seconds=S     time budget of each benchmark's per-operation latency pass (default %.2f)\n\n"
+      "  --yb_latency_seconds=S     time budget of each benchmark's per-operation latency pass (default %.2f)\n"
+      "  --yb_perf_control=FD[,ACK] write 'enable'/'disable' to FD around each timed loop (perf record\n"
+      "                             --control fd:..., --delay=-1) and await perf's ack on ACK\n\n"
       "Google Benchmark flags:\n",
       yb::measure_settings().latency_seconds);
   benchmark::PrintDefaultHelp();
@@ -47,6 +50,7 @@ Options take_yieldbench_flags(int* argc, char** argv) {
   for (int i = 1; i < *argc; ++i) {
     const std::string_view arg = argv[i];
     constexpr std::string_view kLatency = "--yb_latency_seconds=";
+    constexpr std::string_view kPerfControl = "--yb_perf_control=";
     if (arg == "--yb_list") {
       options.list = true;
     } else if (arg == "--yb_progress") {
@@ -60,6 +64,12 @@ Options take_yieldbench_flags(int* argc, char** argv) {
         std::exit(2);
       }
       yb::measure_settings().latency_seconds = seconds;
+    } else if (arg.substr(0, kPerfControl.size()) == kPerfControl) {
+      if (!yb::instrumentation::set_perf_control(arg.substr(kPerfControl.size()))) {
+        std::fprintf(stderr, "%s: --yb_perf_control needs FD or FD,ACK_FD, got '%s'\n", argv[0],
+                     argv[i] + kPerfControl.size());
+        std::exit(2);
+      }
     } else if (arg.substr(0, 5) == "--yb_") {
       std::fprintf(stderr, "%s: unknown flag %s (see --help)\n", argv[0], argv[i]);
       std::exit(2);

@@ -27,6 +27,7 @@
 #include <utility>
 
 #include "heap_counter.h"
+#include "instrumentation.h"
 #include "latency_histogram.h"
 #include "rss_probe.h"
 #include "system_counters.h"
@@ -94,12 +95,14 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
 
   std::uint64_t last = 0;
   SystemCounters system;
+  instrumentation::measured_region_begin(memory_pass);  // a profiler's region (callgrind, perf --control)
   const auto loop_start = clock::now();
   for (auto _ : state) {
     last = operation();
     benchmark::DoNotOptimize(std::as_const(last));
   }
   const auto loop_end = clock::now();
+  instrumentation::measured_region_end(memory_pass);
   const SystemUsage usage = system.elapsed();
   if (!detail::checksum_ok(state, expected.checksum, last, "timed loop") || memory_pass) return;
 
