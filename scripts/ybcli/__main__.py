@@ -8,13 +8,14 @@
 import argparse
 import sys
 
-from . import list_cmd, run, test_cmd
+from . import list_cmd, profile_cmd, run, test_cmd
 from .errors import SetupError, UsageError
 
 COMMANDS = {
     "run": (run, "build the suite, run it with progress, write results/<run-id>/results.json and a summary"),
     "test": (test_cmd, "build, then run every test: ctest (C++) and pytest (Python)"),
     "list": (list_cmd, "families, workloads and implementations, each with a one-line description"),
+    "profile": (profile_cmd, "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html"),
 }
 
 
