@@ -373,11 +373,11 @@ def profile_perf(selection: Selection, out_dir: pathlib.Path, args, modifier: st
     unit = "samples"
     rows = []
     for name, weight in sorted(self_weight.items(), key=lambda item: -item[1])[:args.top]:
-        rows.append([_pct(weight, total), _pct(total_weight.get(name, 0), total), categories.get(name, ""), name])
+        rows.append([_pct(weight, total, 2), _pct(total_weight.get(name, 0), total, 2), categories.get(name, ""), name])
     outcome.tables.append((f"top {args.top} functions by self samples ({len(samples):,} {unit})",
                            ["self", "with callees", "code", "function"], rows))
     outcome.tables.append(("where the samples fell (leaf frame)", ["share", "code"],
-                           [[_pct(weight, total), CATEGORY_TEXT[category]] for category, weight in by_category.items()]))
+                           [[_pct(weight, total, 2), CATEGORY_TEXT[category]] for category, weight in by_category.items()]))
     outcome.facts += [("event", event + ("  (no hardware counters on this machine)" if event.startswith("cpu-clock") else "")),
                       ("call graph", "frame pointers (--call-graph fp)"), ("measured region", region),
                       ("samples", f"{len(samples):,} (shares weighted by each sample's period)"), ("own code", ", ".join(codes.own_files) or "(no object file found)")]
@@ -419,8 +419,8 @@ def parse_perf_script(text: str) -> list:
     return samples
 
 
-def _pct(part: float, whole: float) -> str:
-    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+def _pct(part: float, whole: float, digits: int = 1) -> str:
+    return f"{100.0 * part / whole:.{digits}f}%" if whole else "-"
 
 
 def _benchmark_result(outcome: Outcome, out_dir: pathlib.Path) -> None:
