@@ -116,9 +116,11 @@ def plain_name(listed: str) -> str:
     return re.sub(f"({GB_SUFFIX})+$", "", listed)
 
 
-def anchored(name: str) -> str:
-    """A Google Benchmark filter (POSIX extended regex) matching exactly `name`, whatever GB appends."""
-    return "^" + re.sub(r"([.^$*+?()\[\]{}|\\])", r"[\1]", name) + f"({GB_SUFFIX})*$"
+def anchored(*names: str) -> str:
+    """A Google Benchmark filter (POSIX extended regex) matching exactly `names`, whatever GB appends."""
+    quoted = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"[\1]", name) for name in names]
+    body = quoted[0] if len(quoted) == 1 else "(" + "|".join(quoted) + ")"
+    return f"^{body}({GB_SUFFIX})*$"
 
 
 @dataclass
@@ -131,16 +133,18 @@ class Selection:
 
 
 def select(pattern: str, executables: dict) -> Selection:
-    """The benchmarks `pattern` names: exactly one when it is a full name, else every regex match."""
-    for family, executable in executables.items():
-        if pattern in map(plain_name, families.benchmark_names(executable, anchored(pattern))):
-            return Selection(family, executable, [pattern], anchored(pattern), sanitise(pattern))
+    """The benchmarks `pattern` names: exactly one when it is a full name, else every benchmark whose
+    name (as reports show it, without Google Benchmark's suffixes) the regular expression matches."""
+    listed = {family: [plain_name(name) for name in families.benchmark_names(executable, ".")]
+              for family, executable in executables.items()}
+    for family, names in listed.items():
+        if pattern in names:
+            return Selection(family, executables[family], [pattern], anchored(pattern), sanitise(pattern))
     try:
-        re.compile(pattern)
+        regex = re.compile(pattern)
     except re.error as error:
         raise UsageError(f"'{pattern}' is neither a benchmark name nor a regular expression: {error}") from None
-    found = {family: [plain_name(name) for name in families.benchmark_names(executable, pattern)]
-             for family, executable in executables.items()}
+    found = {family: [name for name in names if regex.search(name)] for family, names in listed.items()}
     found = {family: names for family, names in found.items() if names}
     if not found:
         raise UsageError(f"no benchmark matches '{pattern}' (see `scripts/yieldbench list`, or a build's "
@@ -150,7 +154,7 @@ def select(pattern: str, executables: dict) -> Selection:
                          f"profile one family at a time")
     family, names = next(iter(found.items()))
     label = sanitise(names[0]) if len(names) == 1 else sanitise(pattern)
-    return Selection(family, executables[family], names, pattern, label)
+    return Selection(family, executables[family], names, anchored(*names), label)
 
 
 # ---------------------------------------------------------------------------------------------
