@@ -1,0 +1,282 @@
+// file_read: every 4 KiB block of a generated file read once per operation, in order
+// (order:seq) or in a fixed random permutation (order:random), from a warm page cache:
+//   pread        one thread, one pread per block
+//   io_uring     one thread, `qd` reads in flight (qd:1 = submit one, wait one; qd:32)
+//   thread_pool  `threads` threads doing blocking pread, blocks handed out by an atomic counter
+// See pipe_file.h.
+#include <fcntl.h>
+#include <liburing.h>
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+#include "io/io_support.h"
+#include "io/pipe_file.h"
+#include "io/workloads.h"
+#include "measure.h"
+#include "registry.h"
+
+namespace io {
+
+constexpr std::uint64_t kFailed = ~std::uint64_t{0};
+
+TestFile::TestFile(std::uint64_t bytes) : blocks_(bytes / kBlockSize) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string path = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/yb-io-file_read-XXXXXX";
+  fd_ = Fd(::mkostemp(path.data(), O_CLOEXEC));
+  if (!fd_) throw std::runtime_error(errno_text(("mkostemp " + path).c_str()));
+  ::unlink(path.c_str());  // gone from the directory now; the space goes with the descriptor
+  constexpr std::uint64_t kChunkBlocks = 256;
+  std::vector<unsigned char> chunk(kChunkBlocks * kBlockSize);
+  for (std::uint64_t first = 0; first < blocks_; first += kChunkBlocks) {
+    const std::uint64_t count = std::min(kChunkBlocks, blocks_ - first);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      unsigned char* block = chunk.data() + i * kBlockSize;
+      std::memset(block, static_cast<int>((first + i) & 0xff), kBlockSize);
+      const std::uint64_t id = file_block_id(first + i);
+      std::memcpy(block, &id, sizeof id);
+      block[kBlockSize - 1] = file_block_tail(first + i);
+    }
+    const auto length = static_cast<std::size_t>(count * kBlockSize);
+    if (::pwrite(fd_.get(), chunk.data(), length, static_cast<off_t>(first * kBlockSize)) !=
+        static_cast<ssize_t>(length)) {
+      throw std::runtime_error(errno_text("writing the file_read file"));
+    }
+  }
+  // Warm the page cache: every block read once.
+  for (std::uint64_t first = 0; first < blocks_; first += kChunkBlocks) {
+    const std::uint64_t count = std::min(kChunkBlocks, blocks_ - first);
+    [[maybe_unused]] const auto read = ::pread(fd_.get(), chunk.data(), static_cast<std::size_t>(count * kBlockSize),
+                                               static_cast<off_t>(first * kBlockSize));
+  }
+}
+
+struct FileRead::Impl {
+  int fd;
+  FileReader reader;
+  int width;
+  std::chrono::milliseconds timeout;
+  std::vector<std::uint64_t> order;
+  std::vector<unsigned char> buffers;  // width blocks (pread: one)
+
+  // io_uring
+  io_uring ring{};
+  bool ring_open = false;
+
+  // thread_pool: workers wait for a new generation, take blocks from `next`, add to `sum`.
+  std::vector<std::thread> workers;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::uint64_t generation = 0;
+  int busy = 0;
+  bool stopping = false;
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<std::uint64_t> sum{0};
+  std::atomic<bool> failed{false};
+
+  void work(int worker) {
+    std::uint64_t seen = 0;
+    unsigned char* buffer = buffers.data() + static_cast<std::size_t>(worker) * kBlockSize;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [&] { return stopping || generation != seen; });
+        if (stopping) return;
+        seen = generation;
+      }
+      std::uint64_t local = 0;
+      for (std::uint64_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < order.size();) {
+        const std::uint64_t block = order[i];
+        if (::pread(fd, buffer, kBlockSize, static_cast<off_t>(block * kBlockSize)) != static_cast<ssize_t>(kBlockSize)) {
+          failed = true;
+          break;
+        }
+        local += block_sum(buffer);
+      }
+      sum.fetch_add(local, std::memory_order_relaxed);
+      std::lock_guard lock(mutex);
+      if (--busy == 0) done.notify_one();
+    }
+  }
+};
+
+FileRead::FileRead(const TestFile& file, FileReader reader, int width, bool random, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& impl = *impl_;
+  impl.fd = file.fd();
+  impl.reader = reader;
+  impl.width = reader == FileReader::pread ? 1 : std::max(1, width);
+  impl.timeout = timeout;
+  impl.order.resize(file.blocks());
+  std::iota(impl.order.begin(), impl.order.end(), std::uint64_t{0});
+  if (random) std::shuffle(impl.order.begin(), impl.order.end(), std::mt19937_64(20240611));
+  impl.buffers.assign(static_cast<std::size_t>(impl.width) * kBlockSize, 0);
+  if (reader == FileReader::io_uring) {
+    if (const int failed = io_uring_queue_init(static_cast<unsigned>(impl.width), &impl.ring, 0); failed < 0) {
+      throw std::runtime_error(std::string("io_uring_queue_init: ") + std::strerror(-failed));
+    }
+    impl.ring_open = true;
+  }
+  if (reader == FileReader::thread_pool) {
+    for (int i = 0; i < impl.width; ++i) impl.workers.emplace_back([&impl, i] { impl.work(i); });
+  }
+}
+
+FileRead::~FileRead() {
+  Impl& impl = *impl_;
+  {
+    std::lock_guard lock(impl.mutex);
+    impl.stopping = true;
+  }
+  impl.wake.notify_all();
+  for (auto& worker : impl.workers) worker.join();
+  if (impl.ring_open) io_uring_queue_exit(&impl.ring);
+}
+
+int FileRead::threads() const { return static_cast<int>(impl_->workers.size()); }
+
+std::uint64_t FileRead::run() {
+  if (!error_.empty()) return kFailed;
+  Impl& impl = *impl_;
+  const auto n = impl.order.size();
+  std::uint64_t sum = 0;
+  if (impl.reader == FileReader::pread) {
+    unsigned char* buffer = impl.buffers.data();
+    for (const std::uint64_t block : impl.order) {
+      if (::pread(impl.fd, buffer, kBlockSize, static_cast<off_t>(block * kBlockSize)) != static_cast<ssize_t>(kBlockSize)) {
+        error_ = errno_text("pread");
+        return kFailed;
+      }
+      sum += block_sum(buffer);
+    }
+    return sum;
+  }
+  if (impl.reader == FileReader::io_uring) {
+    std::size_t issued = 0, completed = 0;
+    const auto fill = [&](std::size_t slot) {
+      io_uring_sqe* sqe = io_uring_get_sqe(&impl.ring);
+      io_uring_prep_read(sqe, impl.fd, impl.buffers.data() + slot * kBlockSize, kBlockSize,
+                         impl.order[issued] * kBlockSize);
+      io_uring_sqe_set_data64(sqe, slot);
+      ++issued;
+    };
+    for (std::size_t slot = 0; slot < static_cast<std::size_t>(impl.width) && issued < n; ++slot) fill(slot);
+    while (completed < n) {
+      io_uring_submit(&impl.ring);
+      io_uring_cqe* cqe = nullptr;
+      __kernel_timespec limit{impl.timeout.count() / 1000, (impl.timeout.count() % 1000) * 1'000'000};
+      if (const int waited = io_uring_wait_cqe_timeout(&impl.ring, &cqe, &limit); waited < 0) {
+        error_ = waited == -ETIME ? "timeout: no io_uring read completion within " + std::to_string(impl.timeout.count()) + " ms"
+                                  : std::string("io_uring_wait_cqe_timeout: ") + std::strerror(-waited);
+        // Reads still in flight target our buffers: a failed object keeps its ring until destroyed.
+        return kFailed;
+      }
+      unsigned head, seen = 0;
+      io_uring_for_each_cqe(&impl.ring, head, cqe) {
+        ++seen;
+        const auto slot = static_cast<std::size_t>(cqe->user_data);
+        if (cqe->res != static_cast<int>(kBlockSize)) {
+          error_ = "io_uring read returned " + std::to_string(cqe->res);
+          io_uring_cq_advance(&impl.ring, seen);
+          return kFailed;
+        }
+        sum += block_sum(impl.buffers.data() + slot * kBlockSize);
+        ++completed;
+        if (issued < n) fill(slot);
+      }
+      io_uring_cq_advance(&impl.ring, seen);
+    }
+    return sum;
+  }
+  // thread_pool
+  {
+    std::lock_guard lock(impl.mutex);
+    impl.next = 0;
+    impl.sum = 0;
+    impl.busy = static_cast<int>(impl.workers.size());
+    ++impl.generation;
+  }
+  impl.wake.notify_all();
+  std::unique_lock lock(impl.mutex);
+  if (!impl.done.wait_for(lock, impl.timeout, [&] { return impl.busy == 0; })) {
+    error_ = "timeout: the pool did not finish within " + std::to_string(impl.timeout.count()) + " ms";
+    return kFailed;
+  }
+  if (impl.failed) {
+    error_ = "pread failed in a pool thread";
+    return kFailed;
+  }
+  return impl.sum.load();
+}
+
+namespace {
+
+struct FileVariant {
+  FileReader reader;
+  const char* param;  // "qd", "threads" or nullptr
+  int width;
+};
+constexpr FileVariant kFileVariants[] = {{FileReader::pread, nullptr, 1},
+                                         {FileReader::io_uring, "qd", 1},
+                                         {FileReader::io_uring, "qd", 32},
+                                         {FileReader::thread_pool, "threads", 4}};
+constexpr int kFileSizesMiB[] = {64};
+
+[[maybe_unused]] const bool registered = [] {
+  yb::describe_workload("io", "file_read",
+                        "every 4 KiB block of a generated file (size_mib) read once per operation, in order or in a "
+                        "fixed random permutation; page cache warm (the file is read once before measuring); the "
+                        "file is unlinked as soon as it is open; items = blocks; lat_* per operation (whole file)");
+  yb::describe_implementation("io", "pread", "one thread, one blocking pread per block");
+  yb::describe_implementation("io", "thread_pool", "a pool of threads doing blocking pread, blocks from an atomic counter");
+  for (const int mib : kFileSizesMiB) {
+    for (const bool random : {false, true}) {
+      for (const FileVariant& variant : kFileVariants) {
+        yb::BenchmarkName name{"io", "file_read", kFileReaderNames[static_cast<int>(variant.reader)],
+                               {{"order", random ? "random" : "seq"}, {"size_mib", std::to_string(mib)}}};
+        if (variant.param != nullptr) name.params.emplace_back(variant.param, std::to_string(variant.width));
+        yb::register_benchmark(std::move(name), [variant, random, mib](benchmark::State& state) {
+          std::unique_ptr<TestFile> file;
+          std::unique_ptr<FileRead> reader;
+          try {
+            file = std::make_unique<TestFile>(static_cast<std::uint64_t>(mib) << 20);
+            reader = std::make_unique<FileRead>(*file, variant.reader, variant.width, random, operation_timeout());
+          } catch (const std::exception& error) {
+            state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
+            return;
+          }
+          const std::uint64_t blocks = file->blocks();
+          bool reported = false;
+          yb::measure(state, {file_checksum(blocks), static_cast<std::int64_t>(blocks)}, [&] {
+            const std::uint64_t sum = reader->run();
+            if (!reader->error().empty() && !reported) {
+              reported = true;
+              state.SkipWithError(reader->error().c_str());
+            }
+            return sum;
+          });
+          const int threads = reader->threads();
+          reader.reset();
+          file.reset();
+          if (state.error_occurred()) return;
+          state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(blocks * kBlockSize));
+          state.counters["threads"] = threads == 0 ? 1 : threads;
+        });
+      }
+    }
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace io

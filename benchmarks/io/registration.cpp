@@ -1,0 +1,241 @@
+// The io family's echo benchmarks: one per server, transport, connection count, message size and
+// variant. Everything a benchmark starts (the server's threads, both ends of every connection)
+// is started before yb::measure and gone when the body returns.
+#include <signal.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "heap_counter.h"
+#include "io/echo_server.h"
+#include "io/io_support.h"
+#include "io/load_generator.h"
+#include "io/workloads.h"
+#include "measure.h"
+#include "registry.h"
+
+namespace io {
+
+std::chrono::milliseconds& operation_timeout() {
+  static std::chrono::milliseconds timeout{10'000};
+  return timeout;
+}
+
+std::string ensure_descriptors(std::uint64_t needed) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return errno_text("getrlimit(RLIMIT_NOFILE)");
+  if (limit.rlim_cur >= needed) return "";
+  if (limit.rlim_max < needed) {
+    return "needs " + std::to_string(needed) + " file descriptors; RLIMIT_NOFILE hard limit is " +
+           std::to_string(limit.rlim_max) + " (raise it with ulimit -Hn as root)";
+  }
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) return errno_text("setrlimit(RLIMIT_NOFILE)");
+  return "";
+}
+
+std::int64_t cpu_ns(clockid_t clock) {
+  timespec now{};
+  ::clock_gettime(clock, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+void report_request_latency(benchmark::State& state, const yb::LatencyHistogram& latency) {
+  struct Percentile {
+    const char* counter;
+    double quantile;
+    std::uint64_t min_samples;
+  };
+  static constexpr Percentile percentiles[] = {{"lat_p50_ns", 0.50, 10},
+                                               {"lat_p90_ns", 0.90, 10},
+                                               {"lat_p99_ns", 0.99, 100},
+                                               {"lat_p999_ns", 0.999, 1000}};
+  for (const char* name : {"lat_p50_ns", "lat_p90_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns", "lat_samples"}) {
+    state.counters.erase(name);
+  }
+  state.SetLabel("latency: per request, " + std::to_string(latency.count()) + " requests");
+  if (latency.count() == 0) return;
+  for (const auto& p : percentiles) {
+    if (latency.count() >= p.min_samples) state.counters[p.counter] = static_cast<double>(latency.percentile(p.quantile));
+  }
+  state.counters["lat_max_ns"] = static_cast<double>(latency.max());
+  state.counters["lat_samples"] = static_cast<double>(latency.count());
+}
+
+void add_per_request(benchmark::State& state, double requests_per_operation) {
+  for (const char* name : {"ctx_voluntary", "ctx_involuntary"}) {
+    const auto found = state.counters.find(name);
+    if (found != state.counters.end()) {
+      state.counters[std::string(name) + "_per_request"] = found->second.value / requests_per_operation;
+    }
+  }
+}
+
+namespace {
+
+constexpr const char* kFamily = "io";
+using benchmark::Counter;
+
+std::vector<EchoImplementation>& registered() {
+  static std::vector<EchoImplementation> all;
+  return all;
+}
+
+Counter bytes(double value) { return Counter(value, Counter::kDefaults, Counter::kIs1024); }
+
+void echo_benchmark(benchmark::State& state, const EchoImplementation& implementation, int variant,
+                    Transport transport, int conns, int size) {
+  if (implementation.limit != nullptr) {
+    const std::string reason = implementation.limit(conns, variant);
+    if (!reason.empty()) return yb::skip(state, reason);
+  }
+  // Both ends of every connection, plus the server's and generator's own descriptors.
+  if (const std::string reason = ensure_descriptors(2 * static_cast<std::uint64_t>(conns) + 64); !reason.empty()) {
+    return yb::skip(state, "conns=" + std::to_string(conns) + ": " + reason);
+  }
+  const EchoShape shape{conns, echo_messages_per_connection(conns), size};
+  const auto requests = static_cast<double>(shape.requests());
+
+  // Started outside the measured region: listener, connections (the kernel completes them on the
+  // listener's backlog), then the server, whose lasting heap use is counted while it accepts
+  // them and echoes one priming message per connection.
+  std::unique_ptr<LoadGenerator> client;
+  std::unique_ptr<EchoServer> server;
+  yb::heap::Usage server_heap;
+  try {
+    Listener listener = listen_loopback(transport);
+    client = std::make_unique<LoadGenerator>(listener.address, transport, shape, operation_timeout());
+    yb::heap::start_counting();
+    try {
+      server = implementation.make(std::move(listener.fd), variant);
+      client->run(nullptr, 1);
+    } catch (...) {
+      yb::heap::stop_counting();
+      throw;
+    }
+    server_heap = yb::heap::stop_counting();
+  } catch (const std::exception& error) {
+    client.reset();
+    server.reset();
+    state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
+    return;
+  }
+  if (!client->error().empty()) {
+    const std::string message = "priming round failed: " + client->error();
+    client.reset();
+    server.reset();
+    state.SkipWithError(message.c_str());
+    return;
+  }
+  const int threads = server->threads();
+  const std::int64_t mapped = server->mapped_resident_bytes();
+
+  auto latency = std::make_unique<yb::LatencyHistogram>();
+  std::uint64_t operations = 0, recorded_requests = 0;
+  std::int64_t process_cpu = 0, client_cpu = 0;
+  bool reported = false;
+  yb::measure(state, {echo_checksum(shape), static_cast<std::int64_t>(shape.requests())}, [&] {
+    yb::LatencyHistogram* record = operations++ == 0 ? nullptr : latency.get();  // not the warm-up
+    const std::int64_t process0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), thread0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    const std::uint64_t sum = client->run(record);
+    if (record != nullptr) {
+      process_cpu += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - process0;
+      client_cpu += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - thread0;
+      recorded_requests += shape.requests();
+    }
+    if (sum == LoadGenerator::kFailed && !reported) {
+      reported = true;
+      state.SkipWithError(client->error().c_str());
+    }
+    return sum;
+  });
+  const std::string error = client->error();
+  client.reset();  // clients close first: the server sees EOF on every connection
+  server.reset();
+  if (state.error_occurred() || !error.empty()) return;
+
+  report_request_latency(state, *latency);
+  add_per_request(state, requests);
+  auto& counters = state.counters;
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.requests()) * size);
+  counters["requests"] = requests;
+  counters["server_threads"] = threads;
+  const double heap_per_conn = static_cast<double>(std::max<std::int64_t>(0, server_heap.live_bytes)) / conns;
+  const double mapped_per_conn = static_cast<double>(mapped) / conns;
+  counters["heap_bytes_per_conn"] = bytes(heap_per_conn);
+  counters["stack_bytes_per_conn"] = bytes(mapped_per_conn);
+  counters["bytes_per_unit"] = bytes(heap_per_conn + mapped_per_conn);
+  if (recorded_requests > 0) {
+    const auto n = static_cast<double>(recorded_requests);
+    counters["cpu_ns_per_request"] = static_cast<double>(process_cpu) / n;
+    counters["client_cpu_ns_per_request"] = static_cast<double>(client_cpu) / n;
+    counters["server_cpu_ns_per_request"] = static_cast<double>(process_cpu - client_cpu) / n;
+  }
+}
+
+struct EchoWorkload {
+  const char* name;
+  Transport transport;
+  std::vector<int> conns;
+  std::vector<int> sizes;
+};
+
+const EchoWorkload kEchoWorkloads[] = {
+    {"echo_tcp", Transport::tcp, {1, 16, 256, 1024}, {64, 4096}},
+    {"echo_unix", Transport::unix_stream, {1, 256}, {64}},
+};
+
+[[maybe_unused]] const bool described = [] {
+  ::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error to report, not a reason to die
+  yb::describe_family(kFamily,
+                      "blocking vs non-blocking I/O over loopback: thread-per-connection, epoll readiness, "
+                      "io_uring completions, C++20 coroutines on epoll");
+  yb::describe_workload(
+      kFamily, "echo_tcp",
+      "C TCP connections on 127.0.0.1, each sending max(2, 1024/C) messages of S bytes per operation, closed loop, "
+      "one load generator for every server; items = requests; lat_* are per request; ctx_*_per_request and "
+      "cpu_ns_per_request cover client and server threads (getrusage / process CPU clock; perf's ctx_switches "
+      "and task_clock_ns see only the client thread, the server starts before the counters open); "
+      "bytes_per_unit = server heap (operator new) + resident thread stacks per connection, kernel socket "
+      "memory not included");
+  yb::describe_workload(kFamily, "echo_unix", "echo_tcp over an abstract AF_UNIX stream socket");
+  return true;
+}();
+
+}  // namespace
+
+const std::vector<EchoImplementation>& echo_servers() { return registered(); }
+
+bool register_echo_server(const EchoImplementation& implementation) {
+  registered().push_back(implementation);
+  yb::describe_implementation(kFamily, implementation.name, implementation.description);
+  const auto shared = std::make_shared<const EchoImplementation>(implementation);
+  const int variants = implementation.variants.empty() ? 1 : static_cast<int>(implementation.variants.size());
+  for (const EchoWorkload& workload : kEchoWorkloads) {
+    for (const int conns : workload.conns) {
+      for (const int size : workload.sizes) {
+        for (int variant = 0; variant < variants; ++variant) {
+          yb::BenchmarkName name{kFamily, workload.name, implementation.name,
+                                 {{"conns", std::to_string(conns)}, {"msg", std::to_string(size)}}};
+          if (implementation.variant_param != nullptr) {
+            name.params.emplace_back(implementation.variant_param, implementation.variants.at(static_cast<std::size_t>(variant)));
+          }
+          const Transport transport = workload.transport;
+          yb::register_benchmark(std::move(name), [shared, variant, transport, conns, size](benchmark::State& state) {
+            echo_benchmark(state, *shared, variant, transport, conns, size);
+          });
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace io
