@@ -15,7 +15,7 @@ using clock = std::chrono::steady_clock;
 LoadGenerator::LoadGenerator(const Address& address, Transport transport, EchoShape shape,
                              std::chrono::milliseconds timeout)
     : shape_(shape), timeout_(timeout) {
-  if (shape.size < 8) throw std::runtime_error("echo message size must be >= 8 bytes");
+  if (shape.size <= 8) throw std::runtime_error("echo message size must be > 8 bytes (an id, then the pattern)");
   conns_.resize(static_cast<std::size_t>(shape.conns));
   for (int i = 0; i < shape.conns; ++i) {
     Conn& conn = conns_[static_cast<std::size_t>(i)];

@@ -18,7 +18,7 @@ enum class Transport { tcp, unix_stream };
 struct EchoShape {
   int conns = 1;
   int messages = 1;  // per connection per operation
-  int size = 64;     // bytes per message, >= 8
+  int size = 64;     // bytes per message, > 8 (the id, then at least one pattern byte)
   std::uint64_t requests() const { return static_cast<std::uint64_t>(conns) * static_cast<std::uint64_t>(messages); }
 };
 

@@ -1,0 +1,136 @@
+// Every echo server returns the workload's checksum at small sizes, over TCP and Unix sockets,
+// leaves no thread or descriptor behind, and a server that stops answering or goes away ends the
+// load generator's operation with an error within its timeout instead of hanging.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "census.h"
+#include "io/echo_server.h"
+#include "io/load_generator.h"
+#include "io/workloads.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using io::testing::Census;
+
+struct Subject {
+  const io::EchoImplementation* server;
+  int variant;
+  std::string name() const {
+    std::string text = server->name;
+    if (server->variant_param != nullptr) text += std::string("_") + server->variants.at(variant);
+    return text;
+  }
+};
+
+std::vector<Subject> subjects() {
+  std::vector<Subject> all;
+  for (const auto& server : io::echo_servers()) {
+    const int variants = server.variants.empty() ? 1 : static_cast<int>(server.variants.size());
+    for (int variant = 0; variant < variants; ++variant) all.push_back({&server, variant});
+  }
+  return all;
+}
+
+TEST(EchoServers, AllAreRegistered) {
+  std::vector<std::string> names;
+  for (const auto& server : io::echo_servers()) names.emplace_back(server.name);
+  for (const char* expected : {"blocking_threads", "epoll", "io_uring", "coroutine_epoll"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+  }
+}
+
+class EchoOf : public ::testing::TestWithParam<Subject> {};
+
+TEST_P(EchoOf, ChecksumsAndNoLeaks) {
+  const Subject& subject = GetParam();
+  if (subject.server->limit != nullptr) {
+    const std::string reason = subject.server->limit(8, subject.variant);
+    if (!reason.empty()) GTEST_SKIP() << reason;
+  }
+  const Census before;
+  for (const io::Transport transport : {io::Transport::tcp, io::Transport::unix_stream}) {
+    for (const int conns : {1, 8}) {
+      for (const int size : {9, 64, 4096}) {
+        const io::EchoShape shape{conns, 3, size};
+        io::Listener listener = io::listen_loopback(transport);
+        auto client = std::make_unique<io::LoadGenerator>(listener.address, transport, shape, 5000ms);
+        auto server = subject.server->make(std::move(listener.fd), subject.variant);
+        EXPECT_GE(server->threads(), 1);
+        yb::LatencyHistogram latency;
+        for (int operation = 0; operation < 3; ++operation) {
+          EXPECT_EQ(client->run(&latency), io::echo_checksum(shape))
+              << "conns=" << conns << " size=" << size << " tcp=" << (transport == io::Transport::tcp) << ": "
+              << client->error();
+        }
+        EXPECT_EQ(latency.count(), 3 * shape.requests());
+        client.reset();
+        server.reset();
+      }
+    }
+  }
+  const Census after = io::testing::settled(before);
+  EXPECT_EQ(after.threads, before.threads) << "threads";
+  EXPECT_EQ(after.fds, before.fds) << "file descriptors";
+}
+
+// The server goes away while its clients are connected and idle: the next operation fails fast
+// (EOF or reset), nothing hangs, and nothing is left behind.
+TEST_P(EchoOf, ServerGoneIsAnErrorNotAHang) {
+  const Subject& subject = GetParam();
+  if (subject.server->limit != nullptr && !subject.server->limit(8, subject.variant).empty()) GTEST_SKIP();
+  const Census before;
+  for (const int conns : {1, 8}) {
+    const io::EchoShape shape{conns, 2, 64};
+    io::Listener listener = io::listen_loopback(io::Transport::tcp);
+    io::LoadGenerator client(listener.address, io::Transport::tcp, shape, 2000ms);
+    auto server = subject.server->make(std::move(listener.fd), subject.variant);
+    ASSERT_EQ(client.run(), io::echo_checksum(shape)) << client.error();
+    server.reset();
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(client.run(), io::LoadGenerator::kFailed);
+    EXPECT_FALSE(client.error().empty());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s) << client.error();
+    EXPECT_EQ(client.run(), io::LoadGenerator::kFailed) << "a failed generator stays failed";
+  }
+  const Census after = io::testing::settled(before);
+  EXPECT_EQ(after.threads, before.threads) << "threads";
+  EXPECT_EQ(after.fds, before.fds) << "file descriptors";
+}
+
+INSTANTIATE_TEST_SUITE_P(Io, EchoOf, ::testing::ValuesIn(subjects()),
+                         [](const auto& info) { return info.param.name(); });
+
+// Nobody serves the listener (the kernel completes the connections on its backlog, no byte is
+// ever echoed): the operation ends with a timeout error after the generator's timeout.
+TEST(LoadGenerator, SilentServerTimesOut) {
+  for (const int conns : {1, 8}) {
+    io::Listener listener = io::listen_loopback(io::Transport::tcp);
+    io::LoadGenerator client(listener.address, io::Transport::tcp, {conns, 2, 64}, 200ms);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(client.run(), io::LoadGenerator::kFailed);
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_NE(client.error().find("timeout"), std::string::npos) << client.error();
+    EXPECT_LT(took, 5s);
+  }
+}
+
+TEST(LoadGenerator, RejectsMessagesShorterThanTheirId) {
+  io::Listener listener = io::listen_loopback(io::Transport::tcp);
+  EXPECT_THROW(io::LoadGenerator(listener.address, io::Transport::tcp, {1, 1, 8}, 100ms), std::runtime_error);
+}
+
+TEST(Workloads, EchoChecksumCountsEveryMessage) {
+  EXPECT_EQ(io::echo_checksum({1, 1, 64}), io::message_id(0, 0) + io::pattern_byte(0));
+  EXPECT_NE(io::echo_checksum({2, 3, 64}), io::echo_checksum({3, 2, 64}));
+  EXPECT_EQ(io::echo_messages_per_connection(1), 1024);
+  EXPECT_EQ(io::echo_messages_per_connection(1024), 2);
+}
+
+}  // namespace
