@@ -10,9 +10,11 @@ def say(message: str) -> None:
     print(f"yieldbench: {message}", file=sys.stderr, flush=True)
 
 
-def bootstrap() -> None:
-    """Installs missing Debian packages (a no-op, and quiet, when none are missing)."""
-    if subprocess.run([str(paths.SCRIPTS / "bootstrap")]).returncode != 0:
+def bootstrap(profiling: bool = False) -> None:
+    """Installs missing Debian packages (a no-op, and quiet, when none are missing); with
+    `profiling`, also perf, valgrind and heaptrack."""
+    command = [str(paths.SCRIPTS / "bootstrap")] + (["--profiling"] if profiling else [])
+    if subprocess.run(command).returncode != 0:
         raise SetupError("bootstrap could not install the packages the suite needs (see the message above)")
 
 

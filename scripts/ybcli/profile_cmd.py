@@ -170,10 +170,11 @@ class Outcome:
 
 
 def execute(args: argparse.Namespace) -> int:
+    if not args.no_build:
+        build.bootstrap(profiling=True)  # installs the tool first where it can
     check_tool(args.tool)
     modifier = perf_event_modifier(perf_paranoid(), os.geteuid()) if args.tool == "perf" else ""
     if not args.no_build:
-        build.bootstrap()
         build.build(PRESET)
     executables = families.executables(PRESET)
     if not executables:

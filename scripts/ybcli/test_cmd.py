@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    build.bootstrap()
+    build.bootstrap(profiling=True)  # the tests include `yieldbench profile` under each tool
     build.build("release")
     build.say("running the C++ tests (ctest)")
     ctest = subprocess.run(["ctest", "--preset", "release", *args.ctest_args.split()], cwd=paths.REPO_ROOT)
