@@ -100,11 +100,15 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
   for (auto _ : state) {
     last = operation();
     benchmark::DoNotOptimize(std::as_const(last));
+    // An operation may end the benchmark (SkipWithError); a range-for loop does not stop by itself.
+    if (state.error_occurred()) [[unlikely]] break;
   }
   const auto loop_end = clock::now();
   instrumentation::measured_region_end(memory_pass);
   const SystemUsage usage = system.elapsed();
-  if (!detail::checksum_ok(state, expected.checksum, last, "timed loop") || memory_pass) return;
+  if (state.error_occurred() || !detail::checksum_ok(state, expected.checksum, last, "timed loop") || memory_pass) {
+    return;
+  }
 
   const double mean_ns = std::chrono::duration<double, std::nano>(loop_end - loop_start).count() /
                          static_cast<double>(state.iterations());

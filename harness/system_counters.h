@@ -3,8 +3,9 @@
 // Two sources, both read only at the region's edges (never inside a timed loop):
 //  - getrusage: voluntary/involuntary switches and page faults of this process (all its threads)
 //    plus its waited-for children;
-//  - perf_event_open software events with `inherit`, so threads and children started inside the
-//    region are counted too. Hardware events are optional and absent on most VMs.
+//  - perf_event_open software events opened on every thread of the process (a server started
+//    before the region runs on threads of its own), each with `inherit`, so threads and children
+//    started inside the region are counted too. Hardware events are optional, absent on most VMs.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,9 @@ class SystemCounters {
   SystemUsage elapsed() const;
 
  private:
-  std::vector<int> perf_fds_;  // context-switches, cpu-migrations, page-faults, task-clock
+  // Per thread that existed at construction: context-switches, cpu-migrations, page-faults,
+  // task-clock, in that order.
+  std::vector<int> perf_fds_;
   SystemUsage start_;
 };
 

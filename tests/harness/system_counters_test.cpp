@@ -13,6 +13,18 @@
 
 namespace {
 
+// Busy for `cpu` of this thread's own CPU time, however loaded the machine is.
+void spin_for_cpu_time(std::chrono::nanoseconds cpu) {
+  const auto thread_cpu_ns = [] {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+  };
+  const auto until = thread_cpu_ns() + cpu;
+  while (thread_cpu_ns() < until) {
+  }
+}
+
 // Pins the calling thread to `cpu`, so two threads pinned alike must switch to hand over.
 void pin_to(int cpu) {
   cpu_set_t set;
@@ -73,19 +85,18 @@ TEST(SystemCounters, SeeAtLeastOneSwitchPerThreadHandoff) {
 
 TEST(SystemCounters, SeeAlmostNoSwitchesInAPureCpuLoop) {
   yb::SystemCounters counters;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-  std::uint64_t spins = 0;
-  while (std::chrono::steady_clock::now() < until) benchmark::DoNotOptimize(std::as_const(++spins));
+  spin_for_cpu_time(std::chrono::milliseconds(20));
   const yb::SystemUsage usage = counters.elapsed();
 
   EXPECT_LE(usage.ctx_voluntary, 1) << "a CPU loop never blocks";
-  // Preemption on a shared 2-CPU machine is possible, but only a few times in 20 ms.
-  EXPECT_LE(usage.ctx_involuntary, 10);
+  // Preemption on a loaded 2-CPU machine is possible: a scheduler slice is a few ms, so tens at
+  // most, against the thousands of the handoff test.
+  EXPECT_LE(usage.ctx_involuntary, 50);
   if (usage.ctx_switches) {
-    EXPECT_LE(*usage.ctx_switches, 11);
+    EXPECT_LE(*usage.ctx_switches, 51);
   }
   if (usage.task_clock_ns) {
-    EXPECT_GE(*usage.task_clock_ns, 10'000'000) << "task clock counts the busy loop";
+    EXPECT_GE(*usage.task_clock_ns, 20'000'000) << "task clock counts the busy loop";
   }
 }
 
@@ -94,15 +105,37 @@ TEST(SystemCounters, PerfEventsCountThreadsStartedInside) {
     GTEST_SKIP() << yb::perf_software_events_unavailable_reason();
   }
   yb::SystemCounters counters;
-  std::thread busy([] {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-    while (std::chrono::steady_clock::now() < until) {
-    }
-  });
+  std::thread busy([] { spin_for_cpu_time(std::chrono::milliseconds(20)); });
   busy.join();
   const yb::SystemUsage usage = counters.elapsed();
   ASSERT_TRUE(usage.task_clock_ns.has_value());
-  EXPECT_GE(*usage.task_clock_ns, 15'000'000) << "the worker's CPU time reaches the parent through inherit";
+  EXPECT_GE(*usage.task_clock_ns, 20'000'000) << "the worker's CPU time reaches the parent through inherit";
+}
+
+TEST(SystemCounters, PerfEventsCountThreadsStartedBefore) {
+  if (!yb::perf_software_events_unavailable_reason().empty()) {
+    GTEST_SKIP() << yb::perf_software_events_unavailable_reason();
+  }
+  std::mutex mutex;
+  std::condition_variable go_changed;
+  bool go = false;
+  std::thread server([&] {  // like a server started in a benchmark's setup
+    std::unique_lock lock(mutex);
+    go_changed.wait(lock, [&] { return go; });
+    lock.unlock();
+    spin_for_cpu_time(std::chrono::milliseconds(20));
+  });
+  yb::SystemCounters counters;
+  {
+    std::lock_guard lock(mutex);
+    go = true;
+  }
+  go_changed.notify_one();
+  server.join();
+  const yb::SystemUsage usage = counters.elapsed();
+  ASSERT_TRUE(usage.task_clock_ns.has_value());
+  EXPECT_GE(*usage.task_clock_ns, 20'000'000) << "a thread that existed before the region is counted too";
+  EXPECT_GE(*usage.ctx_switches, 1) << "its wake-up, at least";
 }
 
 }  // namespace
