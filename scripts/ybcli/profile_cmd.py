@@ -181,9 +181,12 @@ def execute(args: argparse.Namespace) -> int:
         raise SetupError(f"the {PRESET} preset has no family executables in {_shown(paths.bin_dir(PRESET))}/")
     selection = select(args.benchmark, executables)
     out_dir = (args.out / selection.label / args.tool).resolve()
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    try:
+        if out_dir.exists():
+            shutil.rmtree(out_dir)  # this benchmark's previous profile with this tool, nothing else
+        out_dir.mkdir(parents=True)
+    except OSError as error:
+        raise UsageError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
     shown = ", ".join(selection.names[:3]) + (f" and {len(selection.names) - 3} more" if len(selection.names) > 3 else "")
     build.say(f"profiling {shown} with {args.tool} into {_shown(out_dir)}/")
 
