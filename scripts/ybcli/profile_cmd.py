@@ -375,7 +375,7 @@ def profile_perf(selection: Selection, out_dir: pathlib.Path, args, modifier: st
     folded_file.write_text(flamegraph.folded_text(folded), encoding="utf-8")
     svg = out_dir / "flamegraph.svg"
     svg.write_text(flamegraph.render(
-        folded, f"perf {event}: {', '.join(selection.names)}", "samples" if event.startswith("cpu-clock") else "events",
+        folded, f"perf {event}: {', '.join(selection.names)}", "ns of CPU time" if event.startswith("cpu-clock") else event.split(":")[0],
         color=lambda name: CATEGORY_COLOR[categories.get(name, "harness")]), encoding="utf-8")
 
     unit = "samples"
