@@ -3,18 +3,20 @@
   yieldbench run    build the suite, run it with progress, write results/<run-id>/ and a summary
   yieldbench test   build, then run every test (ctest and pytest)
   yieldbench list   families, workloads and implementations with one-line descriptions
+  yieldbench compare  regression verdicts between two results files (exit 1 on a regression)
   yieldbench report charts, index.html and summary.md from results files (see `yieldbench report --help`)
 """
 import argparse
 import sys
 
-from . import list_cmd, profile_cmd, run, test_cmd
+from . import compare_cmd, list_cmd, profile_cmd, run, test_cmd
 from .errors import SetupError, UsageError
 
 COMMANDS = {
     "run": (run, "build the suite, run it with progress, write results/<run-id>/results.json and a summary"),
     "test": (test_cmd, "build, then run every test: ctest (C++) and pytest (Python)"),
     "list": (list_cmd, "families, workloads and implementations, each with a one-line description"),
+    "compare": (compare_cmd, "regression verdict per benchmark between two results files; exit 1 on a regression"),
     "profile": (profile_cmd, "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html"),
 }
 
