@@ -4,12 +4,14 @@
   yieldbench test   build, then run every test (ctest and pytest)
   yieldbench list   families, workloads and implementations with one-line descriptions
   yieldbench compare  regression verdicts between two results files (exit 1 on a regression)
+  yieldbench baseline save|show  the gate's baselines in ci/baselines/
+  yieldbench ci       test, quick run, compare with the baseline; its exit status is the gate's
   yieldbench report charts, index.html and summary.md from results files (see `yieldbench report --help`)
 """
 import argparse
 import sys
 
-from . import compare_cmd, list_cmd, profile_cmd, run, test_cmd
+from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile_cmd, run, test_cmd
 from .errors import SetupError, UsageError
 
 COMMANDS = {
@@ -17,6 +19,8 @@ COMMANDS = {
     "test": (test_cmd, "build, then run every test: ctest (C++) and pytest (Python)"),
     "list": (list_cmd, "families, workloads and implementations, each with a one-line description"),
     "compare": (compare_cmd, "regression verdict per benchmark between two results files; exit 1 on a regression"),
+    "baseline": (baseline_cmd, "save or show the results the CI gate compares against (ci/baselines/<measure>-<machine class>.json)"),
+    "ci": (ci_cmd, "test, quick run, compare with the baseline, write the gate's summary.md; exit 1 on a regression"),
     "profile": (profile_cmd, "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html"),
 }
 

@@ -1,0 +1,159 @@
+"""`yieldbench baseline save|show`: the results the CI gate compares against, kept small in ci/baselines/.
+
+A baseline is a results file cut down to what `yieldbench compare` reads: per-repetition real_time,
+heap_peak_bytes and context switches of every benchmark, the context keys the gate checks, and where
+it came from. It is keyed by measure mode and machine class: ci/baselines/<measure>-<class>.json.
+
+Machine class: YIELDBENCH_MACHINE_CLASS when set (CI sets it, e.g. github-ubuntu-latest), otherwise
+`<CPU count>cpu-<hypervisor or metal>` from the results' context, e.g. 2cpu-kvm. Timings only compare
+on the same class; instruction counts are far less sensitive to the machine but keep the same key."""
+import argparse
+import json
+import os
+import pathlib
+import re
+import statistics
+
+from . import gate, paths
+from .errors import UsageError
+
+BASELINES = paths.REPO_ROOT / "ci" / "baselines"
+ENV_CLASS = "YIELDBENCH_MACHINE_CLASS"
+KEPT_FIELDS = ("name", "run_name", "real_time", "time_unit", "heap_peak_bytes", "ctx_switches",
+               "error_occurred", "error_message")
+KEPT_CONTEXT = ("date", "git_commit", "compiler", "cxx_flags", "build_preset", "cpu_model", "num_cpus", "cpu_count",
+                "hypervisor", "kernel", "yb_version", "yb_measure", "instructions")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    save = actions.add_parser("save", help="store a results file as the baseline for its measure mode and machine class")
+    save.add_argument("results", nargs="?", type=pathlib.Path, default=paths.RESULTS / "latest" / "results.json",
+                      metavar="RESULTS.json", help="default: results/latest/results.json")
+    show = actions.add_parser("show", help="the stored baselines, or one baseline's benchmarks and medians")
+    show.add_argument("--measure", choices=("time", "instructions"), help="default: every stored baseline")
+    for sub in (save, show):
+        sub.add_argument("--machine-class", metavar="NAME",
+                         help=f"default: ${ENV_CLASS}, else <cpus>cpu-<hypervisor> of the results")
+        sub.add_argument("--dir", type=pathlib.Path, default=BASELINES, metavar="DIR",
+                         help="baselines folder (default: ci/baselines/)")
+
+
+def execute(args: argparse.Namespace) -> int:
+    return save(args) if args.action == "save" else show(args)
+
+
+def machine_class(context: dict, override: str = None) -> str:
+    name = override or os.environ.get(ENV_CLASS) or (
+        f"{context.get('num_cpus') or context.get('cpu_count') or 'n'}cpu-"
+        f"{_hypervisor(context.get('hypervisor'))}")
+    slug = re.sub(r"[^a-z0-9.]+", "-", str(name).lower()).strip("-")
+    if not slug:
+        raise UsageError(f"machine class '{name}' has no letters or digits")
+    return slug
+
+
+def _hypervisor(signature) -> str:
+    text = str(signature or "").lower()
+    for known in ("kvm", "vmware", "xen", "microsoft", "tcg"):
+        if known in text:
+            return "hyperv" if known == "microsoft" else known
+    return "vm" if text and text != "none" else "metal"
+
+
+def path_for(directory: pathlib.Path, measure: str, klass: str) -> pathlib.Path:
+    return directory / f"{measure}-{klass}.json"
+
+
+def trim(document: dict) -> dict:
+    """Only what the gate reads: iteration entries' kept fields, a few context keys, the run's metadata."""
+    context = {key: document["context"][key] for key in KEPT_CONTEXT if key in document.get("context", {})}
+    benchmarks = []
+    for entry in document["benchmarks"]:
+        if entry.get("run_type", "iteration") != "iteration":
+            continue
+        kept = {key: entry[key] for key in KEPT_FIELDS if key in entry}
+        if "ctx_switches" not in kept and isinstance(entry.get("ctx_voluntary"), (int, float)):
+            kept["ctx_switches"] = entry["ctx_voluntary"] + float(entry.get("ctx_involuntary") or 0)
+        for key, digits in (("real_time", 6), ("heap_peak_bytes", 6), ("ctx_switches", 3)):
+            if isinstance(kept.get(key), float):
+                kept[key] = float(f"{kept[key]:.{digits}g}")
+        if kept.get("run_name") == kept.get("name"):
+            kept.pop("run_name")  # compare falls back on name
+        if kept.get("time_unit") == "ns":
+            kept.pop("time_unit")  # compare's default
+        benchmarks.append(kept)
+    meta = document.get("yieldbench") or {}
+    return {"context": context, "benchmarks": benchmarks,
+            "yieldbench": {"measure": gate.measure_of(document), "baseline": True,
+                           **{key: meta[key] for key in ("run_id", "profile", "repetitions", "min_time", "command")
+                              if key in meta}}}
+
+
+def save(args) -> int:
+    try:
+        document = json.loads(args.results.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{args.results}: no such file (run `yieldbench run --profile quick` first)") from None
+    except (OSError, ValueError) as error:
+        raise UsageError(f"{args.results}: not a readable results file ({error})") from None
+    checked = gate.from_document(document, str(args.results))  # the same validation compare applies
+    if not checked.benchmarks:
+        raise UsageError(f"{args.results}: no benchmarks to keep")
+    if (document.get("yieldbench") or {}).get("partial"):
+        raise UsageError(f"{args.results}: a partial run (a family failed); not a baseline")
+    klass = machine_class(document.get("context", {}), args.machine_class)
+    target = path_for(args.dir, checked.measure, klass)
+    trimmed = trim(document)
+    _write_compact(target, trimmed)
+    errors = sum(1 for side in checked.benchmarks.values() if side.error)
+    print(f"saved {len(checked.benchmarks)} benchmarks ({checked.measure}, machine class {klass}) to {_shown(target)} "
+          f"({target.stat().st_size // 1024 + 1} KiB)" + (f"; {errors} of them errored and will be listed as errors" if errors else ""))
+    print(f"commit it: git add {_shown(target)}")
+    return 0
+
+
+def _write_compact(path: pathlib.Path, document: dict) -> None:
+    """One benchmark entry per line: small, and diffs of a refreshed baseline stay readable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = ",\n".join("  " + json.dumps(entry, separators=(",", ":")) for entry in document["benchmarks"])
+    text = ("{\n\"context\": " + json.dumps(document["context"], indent=1) + ",\n\"yieldbench\": "
+            + json.dumps(document["yieldbench"]) + ",\n\"benchmarks\": [\n" + body + "\n]}\n")
+    json.loads(text)  # never store what compare could not read
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def show(args) -> int:
+    stored = sorted(args.dir.glob("*.json")) if args.dir.is_dir() else []
+    if args.measure:
+        stored = [path for path in stored if path.name.startswith(args.measure + "-")]
+    if args.machine_class:
+        stored = [path for path in stored if path.stem.split("-", 1)[-1] == machine_class({}, args.machine_class)]
+    if not stored:
+        print(f"no baselines in {_shown(args.dir)}" + (" matching the options" if args.measure or args.machine_class else "")
+              + "; make one with `yieldbench run --profile quick` then `yieldbench baseline save`")
+        return 0
+    for path in stored:
+        loaded = gate.load(path)
+        with open(path, encoding="utf-8") as file:
+            meta = json.load(file).get("yieldbench", {})
+        context = loaded.context
+        print(f"{_shown(path)}: {len(loaded.benchmarks)} benchmarks, measure {loaded.measure}, "
+              f"run {meta.get('run_id', '?')} ({meta.get('profile', '?')} profile, {meta.get('repetitions', '?')} reps), "
+              f"commit {context.get('git_commit', '?')}, {context.get('compiler', '?')}, {context.get('cpu_model', '?')}")
+        if args.measure or args.machine_class or len(stored) == 1:
+            unit = "Ir/op" if loaded.measure == "instructions" else "ns"
+            for name, side in sorted(loaded.benchmarks.items()):
+                value = (f"{statistics.median(side.times):.6g} {unit}  cv {gate.cv(side.times):.1%}  x{len(side.times)}"
+                         if side.times else f"error: {side.error}")
+                print(f"  {name}  {value}")
+    return 0
+
+
+def _shown(path: pathlib.Path) -> str:
+    try:
+        return str(path.resolve().relative_to(pathlib.Path.cwd()))
+    except ValueError:
+        return str(path)
