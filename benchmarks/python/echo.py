@@ -1,0 +1,5 @@
+"""io family in CPython: echo_tcp (not yet implemented in the python track)."""
+
+
+def benchmarks():
+    return []
