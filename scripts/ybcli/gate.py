@@ -338,10 +338,10 @@ def _pair_change(pair: tuple, unit: str = "") -> str:
     old, new = pair
     if old is None or new is None:
         return "-"
-    if old == new:
-        return "="
     if unit != "B" and max(old, new) < CTX_SMALL:
         return f"<{CTX_SMALL:g}"  # a stray switch per 100 operations: scheduler noise, not a change
+    if old == new:
+        return "="
     if old == 0:
         return f"0 → {_count(new, unit)}"
     return _pct(new / old - 1)
