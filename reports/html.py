@@ -2,7 +2,7 @@
 run context, warnings, metrics not measured, the comparison, then charts and tables per section."""
 from html import escape
 
-from . import metrics, tables, units
+from . import claims, metrics, tables, units
 from .availability import missing_metrics, run_reasons
 from .compare import grouped
 from .model import case_label
@@ -169,6 +169,8 @@ def build(report, compared: list, charts: list, generated: str) -> str:
     nav = [("context", "Run context"), ("unavailable", "Not measured")]
     if report.comparing:
         nav.append(("comparison", "Comparison"))
+    if claims.has_python(report):
+        nav.append(("claims", "Claims checked"))
     nav += [(_anchor("section", s), s) for s in sections]
     failed = [b for b in report.current if b.failed]
     if failed:
@@ -195,6 +197,8 @@ def build(report, compared: list, charts: list, generated: str) -> str:
     if report.comparing:
         out.append('<h2 id="comparison">Comparison</h2>')
         out.append(_comparison(report, compared, charts))
+
+    out.append(claims.html(report))
 
     for section, workloads in sections.items():
         out.append(f'<h2 id="{_e(_anchor("section", section))}">{_e(section)}</h2>')

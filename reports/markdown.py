@@ -1,6 +1,6 @@
 """summary.md: a compact Markdown summary for CI step summaries (no images): run line, warnings, one
 table per section, the comparison's changes beyond noise, and the metrics that were not measured."""
-from . import metrics, tables, units
+from . import claims, metrics, tables, units
 from .availability import missing_metrics, run_reasons
 
 
@@ -70,6 +70,8 @@ def build(report, compared: list, report_path: str = "index.html") -> str:
             rows.append([f"`{item.run_name}`", units.fmt_time(change.base), units.fmt_time(change.new),
                          _change(change), f"±{change.threshold * 100:.1f}%"])
         lines += _table(["benchmark", "baseline", "new", "time change", "noise limit"], rows)
+
+    lines += claims.markdown(report)
 
     for section, workloads in report.sections().items():
         lines.append(f"### {section}")

@@ -6,11 +6,13 @@ heap_peak_bytes, then /proc/self/clear_refs + VmHWM for rss_peak_bytes), the tim
 bounded latency pass (each operation timed alone) where an operation is long against a clock read.
 """
 import math
+import platform
 import resource
 import statistics
 import time
 import tracemalloc
 
+INTERPRETER = f"{platform.python_implementation()} {platform.python_version()}"
 SMALLEST_TIMED_OPERATION_NS = 100 * 100  # 100 clock reads of ~100 ns (time.perf_counter_ns from Python)
 MIN_LATENCY_SAMPLES = 10
 
@@ -77,9 +79,13 @@ def percentile(sorted_values, q):
 
 
 def latency(operation, budget_seconds, warm_ns):
-    """Per-operation latency counters, or {} when an operation is too short or too few fit the budget."""
-    if warm_ns < SMALLEST_TIMED_OPERATION_NS or warm_ns * MIN_LATENCY_SAMPLES > budget_seconds * 1e9:
-        return {}
+    """(per-operation latency counters, None) or ({}, why not) when an operation is too short or too few
+    samples fit the budget."""
+    if warm_ns < SMALLEST_TIMED_OPERATION_NS:
+        return {}, f"latency: mean only (op {warm_ns:.0f} ns < 100 clock reads of ~100 ns from Python)"
+    if warm_ns * MIN_LATENCY_SAMPLES > budget_seconds * 1e9:
+        return {}, (f"latency: mean only (op {warm_ns / 1e6:.3g} ms: fewer than {MIN_LATENCY_SAMPLES} samples "
+                    f"fit {budget_seconds:.3g} s)")
     samples, clock = [], time.perf_counter_ns
     deadline = clock() + budget_seconds * 1e9
     while clock() < deadline and len(samples) < 100_000:
@@ -87,7 +93,7 @@ def latency(operation, budget_seconds, warm_ns):
         operation()
         samples.append(clock() - started)
     if len(samples) < MIN_LATENCY_SAMPLES:
-        return {}
+        return {}, f"latency: mean only (only {len(samples)} samples fit {budget_seconds:.3g} s)"
     samples.sort()
     out = {"lat_p50_ns": percentile(samples, 0.5), "lat_p90_ns": percentile(samples, 0.9)}
     if len(samples) >= 100:
@@ -96,7 +102,7 @@ def latency(operation, budget_seconds, warm_ns):
         out["lat_p999_ns"] = percentile(samples, 0.999)
     out["lat_max_ns"] = samples[-1]
     out["lat_samples"] = len(samples)
-    return {k: float(v) for k, v in out.items()}
+    return {k: float(v) for k, v in out.items()}, None
 
 
 class Prepared:
@@ -117,7 +123,11 @@ class Prepared:
             rss = rss_peak(self.operation)
             if rss is not None:
                 self.memory["rss_peak_bytes"] = float(rss)
-            self.latency = latency(self.operation, latency_seconds, warm_ns) if bench.latency else {}
+            if bench.extra:
+                self.memory.update({k: float(v) for k, v in bench.extra().items()})
+            self.latency, why = latency(self.operation, latency_seconds, warm_ns) if bench.latency else \
+                ({}, "latency: mean only (one operation is many units of work)")
+            self.label = INTERPRETER + ("; " + why if why else "")
         except BaseException:
             self.close()
             raise
@@ -145,11 +155,12 @@ class Prepared:
         return real, cpu / iterations, counters
 
 
-def iteration_entry(bench, index, repetitions, rep_index, iterations, real, cpu, counters):
+def iteration_entry(bench, index, repetitions, rep_index, iterations, real, cpu, counters, label):
     entry = {"name": bench.name, "family_index": index, "per_family_instance_index": 0, "run_name": bench.name,
              "run_type": "iteration", "repetitions": repetitions, "repetition_index": rep_index, "threads": 1,
              "iterations": iterations, "real_time": real, "cpu_time": cpu, "time_unit": "ns"}
     entry.update(sorted(counters.items()))
+    entry["label"] = label
     return entry
 
 
@@ -189,4 +200,4 @@ def aggregates(bench, index, entries):
 
 
 _NOT_NUMBERS = {"name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
-                "repetition_index", "threads", "iterations", "time_unit"}
+                "repetition_index", "threads", "iterations", "time_unit", "label"}

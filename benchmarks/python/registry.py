@@ -15,6 +15,8 @@ class Benchmark:
     # (min_time) -> None, or why this benchmark does not run with that minimum time ("skipped: " is added)
     skip: Optional[Callable] = None
     latency: bool = True     # a per-operation latency pass makes sense (one operation is one unit of work)
+    # () -> {counter: value}: extra facts measured once, outside the timed loop (e.g. object_bytes)
+    extra: Optional[Callable] = None
 
     @property
     def name(self) -> str:

@@ -199,7 +199,8 @@ def run(options, chosen):
             if rep_index == 0:
                 counters.update(ready.latency)
             entries[bench.name].append(measure.iteration_entry(bench, index[bench.name], options["repetitions"],
-                                                                rep_index, ready.iterations, real, cpu, counters))
+                                                                rep_index, ready.iterations, real, cpu, counters,
+                                                                ready.label))
         except (Exception, Watchdog) as error:  # one benchmark's failure is its error entry; the run goes on
             message = str(error) if isinstance(error, (measure.ChecksumMismatch, Watchdog)) else \
                 f"{type(error).__name__}: {error}"
