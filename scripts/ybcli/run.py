@@ -38,6 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()))
     parser.add_argument("--repetitions", type=_positive_int, metavar="N",
                         help="repetitions per benchmark (overrides the profile's)")
+    parser.add_argument("--measure", choices=("time", "instructions"), default="time",
+                        help="time: wall clock per operation (default); instructions: callgrind instructions per "
+                             "operation, one operation per repetition, generators and coroutines only "
+                             "(see scripts/ybcli/instructions.py)")
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR",
                         help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it "
                              "(default: results/)")
@@ -53,6 +57,9 @@ def _positive_int(text: str) -> int:
 def execute(args: argparse.Namespace) -> int:
     profile = PROFILES[args.profile]
     repetitions = args.repetitions or profile.repetitions
+    if getattr(args, "measure", "time") == "instructions":
+        from . import instructions
+        return instructions.execute(args, args.repetitions or profile.repetitions)
     wanted = [name for value in args.family for name in value.split(",") if name]
     try:
         re.compile(args.filter)

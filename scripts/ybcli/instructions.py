@@ -1,0 +1,221 @@
+"""`yieldbench run --measure instructions`: instructions per operation under valgrind's callgrind.
+
+Each covered benchmark runs in its own `valgrind --tool=callgrind --instr-atstart=no` process:
+
+  * the harness switches instrumentation on and off at the edges of measure()'s timed loop
+    (CALLGRIND_START/STOP_INSTRUMENTATION in harness/instrumentation.cpp), so warm-up, the memory
+    probe, the latency pass, Google Benchmark and the process's start and end are not counted;
+  * `--benchmark_min_time=1e-9` makes every repetition exactly one iteration (one operation);
+  * `--dump-after=yb::instrumentation::measured_region_end` writes one profile part per timed loop,
+    so every repetition gets its own count (the `totals:` line of its part: callgrind's `summary:`
+    is wrong after instrumentation is toggled);
+  * LD_BIND_NOW=1, so the dynamic linker's lazy symbol binding is not counted in the first repetition.
+
+Results have the shape `yieldbench run` writes: one entry per repetition, with
+real_time = cpu_time = instructions per operation, `time_unit` "Ir" (callgrind's name for executed
+instructions), a counter `instructions` with the same value, the heap counters (deterministic, so
+kept), and no time-derived counters (context switches, latency, items_per_second: meaningless under
+valgrind's serialising, ~50x slower CPU). The file says `"measure": "instructions"` in its
+`yieldbench` block and `yb_measure` in its context, so `yieldbench compare` never mixes it with time.
+
+Coverage: only code whose instruction count is a property of the code, not of the scheduler:
+  covered   generators (all), coroutines (every implementation but thread_handoff)
+  excluded  parallelism, io, coroutines/*/thread_handoff: their operations wait on other threads,
+            child processes or sockets. Under valgrind threads are serialised (one runs at a time),
+            children are not traced, spin and retry loops run as often as the scheduling makes them,
+            and the kernel's work (the bulk of a syscall-heavy operation) is never counted.
+  note      coroutines/*/ucontext calls rt_sigprocmask on every switch: its user-space count is
+            deterministic and covered, but the syscall's kernel cost is invisible in this mode."""
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+from . import build, families, paths, results
+from .errors import SetupError, UsageError
+
+COVERED_FAMILIES = ("generators", "coroutines")
+EXCLUDED_IMPLEMENTATIONS = ("thread_handoff",)
+EXCLUSION_REASON = {
+    "parallelism": "threads and processes: scheduling-dependent counts, children not traced",
+    "io": "sockets, epoll, io_uring: kernel work not counted, readiness loops scheduling-dependent",
+    "thread_handoff": "an OS-thread handoff: waits depend on the scheduler, valgrind serialises threads",
+}
+TIMEOUT = 300  # seconds per benchmark under callgrind (~50x slower than native)
+DUMP_FUNCTION = "yb::instrumentation::measured_region_end(*"  # callgrind matches the demangled signature
+# Counters kept from the callgrind run: deterministic ones. Everything time- or scheduler-derived is dropped.
+KEPT_COUNTERS = ("heap_allocs", "heap_peak_bytes", "heap_total_bytes", "bytes_per_unit")
+GB_FIELDS = ("name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
+             "repetition_index", "threads", "iterations", "label", "error_occurred", "error_message")
+
+
+def covered(name: str) -> str:
+    """'' when `name` is measured in instruction mode, else why not."""
+    parts = name.split("/")
+    if parts[0] not in COVERED_FAMILIES:
+        return EXCLUSION_REASON.get(parts[0], f"family '{parts[0]}' is not covered in instruction mode")
+    if len(parts) > 2 and parts[2] in EXCLUDED_IMPLEMENTATIONS:
+        return EXCLUSION_REASON[parts[2]]
+    return ""
+
+
+def execute(args, repetitions: int) -> int:
+    """Called by run.execute for --measure instructions; the same arguments and results layout."""
+    from . import run  # for its run folder, progress and report helpers
+    wanted = [name for value in args.family for name in value.split(",") if name]
+    try:
+        re.compile(args.filter)
+    except re.error as error:
+        raise UsageError(f"--filter '{args.filter}' is not a regular expression: {error}") from None
+    build.bootstrap(profiling=True)  # valgrind
+    build.build("release")
+    chosen = families.choose(families.executables("release"), wanted)
+    planned, excluded = {}, {}
+    for family, executable in chosen.items():
+        for name in families.benchmark_names(executable, args.filter):
+            reason = covered(name)
+            if reason:
+                excluded.setdefault(reason, []).append(name)
+            else:
+                planned.setdefault(family, []).append(name)
+    total = sum(len(names) for names in planned.values())
+    for reason, names in excluded.items():
+        build.say(f"not measured in instruction mode: {len(names)} benchmark(s): {reason}")
+    if total == 0:
+        raise UsageError(f"no benchmark matching --filter '{args.filter}' in {', '.join(chosen) or 'any family'} is "
+                         f"covered in instruction mode (covered: {', '.join(COVERED_FAMILIES)}, "
+                         f"without {', '.join(EXCLUDED_IMPLEMENTATIONS)})")
+
+    results_root = args.out.resolve()
+    run_id, run_dir = run._new_run_dir(results_root, f"{args.profile}-instructions")
+    build.say(f"counting instructions of {total} benchmarks under callgrind ({repetitions} repetition(s) of one "
+              f"operation each) into {run._shown(run_dir)}/")
+    progress = run.Progress(total)
+    outputs, failures = {}, []
+    for family, names in planned.items():
+        output = {"context": {}, "benchmarks": []}
+        for name in names:
+            entries, context, status = measure_one(chosen[family], name, repetitions, run_dir)
+            output["benchmarks"].extend(entries)
+            output["context"] = output["context"] or context
+            progress.finished(name, status)
+            if status != "ok" and not status.startswith(run.Progress.SKIPPED) and not entries:
+                failures.append({"family": family, "benchmark": name, "reason": status})
+        outputs[family] = output
+
+    metadata = {
+        "version": "0.1.0", "run_id": run_id, "profile": args.profile, "repetitions": repetitions,
+        "measure": "instructions", "min_time": 1e-9, "families": list(outputs), "partial": bool(failures),
+        "failures": failures, "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
+        "not_measured": {reason: names for reason, names in excluded.items()},
+    }
+    document = results.merge(outputs, metadata)
+    document["context"]["yb_measure"] = "instructions"
+    document["context"]["instructions"] = (
+        "callgrind Ir per operation: user-space instructions in the timed loop only, one operation per "
+        "repetition, LD_BIND_NOW=1; the kernel's work is not counted. real_time and cpu_time hold it, time_unit 'Ir'")
+    results_file = run_dir / "results.json"
+    results.write_atomically(results_file, document)
+    results.point_latest(results_root, run_dir)
+    print()
+    print(render(document))
+    errors = progress.errors
+    build.say(f"wrote {run._shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
+              + (f"; {errors} benchmark(s) failed" if errors else ""))
+    return 1 if errors else 0
+
+
+def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: pathlib.Path):
+    """(result entries, GB context, status) of one benchmark under callgrind."""
+    with tempfile.TemporaryDirectory(prefix="yb-callgrind-", dir=run_dir) as scratch:
+        scratch = pathlib.Path(scratch)
+        gb_json, profile = scratch / "gb.json", scratch / "callgrind.out"
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--dump-after={DUMP_FUNCTION}",
+                   "--dump-instr=no", "--dump-line=no", f"--callgrind-out-file={profile}", "--",
+                   str(executable), f"--benchmark_filter=^{re.escape(name)}$", "--benchmark_min_time=1e-9",
+                   f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=false",
+                   "--benchmark_report_aggregates_only=false", "--yb_latency_seconds=0",
+                   f"--benchmark_out={gb_json}", "--benchmark_out_format=json"]
+        try:
+            done = subprocess.run(command, cwd=paths.REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True, timeout=TIMEOUT, env={**os.environ, "LD_BIND_NOW": "1"})
+        except FileNotFoundError:
+            raise SetupError("valgrind is not installed (scripts/bootstrap --profiling installs it)") from None
+        except subprocess.TimeoutExpired:
+            return [], {}, f"callgrind ran past {TIMEOUT} s"
+        try:
+            output = results.load_family_output(gb_json)
+        except (OSError, ValueError):
+            tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+            return [], {}, f"no results under callgrind (exit {done.returncode}): {tail[0]}"
+        counts = dump_counts(scratch)
+    return to_entries(output.get("benchmarks", []), counts), output.get("context", {}), _status(output, counts)
+
+
+def dump_counts(folder: pathlib.Path) -> list:
+    """Instructions of each timed loop, in order: the `totals:` of every --dump-after part that counted any."""
+    parts = []
+    for path in folder.glob("callgrind.out.*"):
+        suffix = path.name.rsplit(".", 1)[-1]
+        if suffix.isdigit():
+            parts.append((int(suffix), path))
+    counts = []
+    for _, path in sorted(parts):
+        with open(path, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                if line.startswith("totals:"):
+                    value = int(line.split()[1])
+                    if value > 0:  # GB's memory pass and skipped benchmarks leave empty parts
+                        counts.append(value)
+                    break
+    return counts
+
+
+def to_entries(benchmarks: list, counts: list) -> list:
+    """GB's entries with real_time/cpu_time replaced by instructions per operation; aggregates dropped
+    (compare and reports recompute them); an entry without its own timed-loop count becomes an error."""
+    iterations = [entry for entry in benchmarks if entry.get("run_type", "iteration") == "iteration"]
+    measured = [entry for entry in iterations if not entry.get("error_occurred")]
+    out = []
+    mismatch = len(measured) != len(counts)
+    counts = iter(counts)
+    for entry in iterations:
+        kept = {key: entry[key] for key in GB_FIELDS if key in entry}
+        kept.update({key: entry[key] for key in KEPT_COUNTERS if key in entry})
+        kept.pop("label", None)  # the label speaks of latency, which this mode does not measure
+        if not entry.get("error_occurred"):
+            if mismatch:
+                kept.update(error_occurred=True, error_message=f"{len(measured)} repetitions but a different number "
+                                                               "of measured regions under callgrind")
+            else:
+                per_operation = next(counts) / max(1, int(entry.get("iterations", 1)))
+                kept.update(real_time=per_operation, cpu_time=per_operation, time_unit="Ir", instructions=per_operation)
+        out.append(kept)
+    return out
+
+
+def _status(output: dict, counts: list) -> str:
+    for entry in output.get("benchmarks", []):
+        if entry.get("error_occurred"):
+            return str(entry.get("error_message", "error"))
+    return "ok" if counts else "no measured region (the benchmark does not use yb::measure?)"
+
+
+def render(document: dict) -> str:
+    """name, instructions per operation (median), spread over repetitions."""
+    per_name = {}
+    for entry in document["benchmarks"]:
+        if not entry.get("error_occurred") and "instructions" in entry:
+            per_name.setdefault(entry.get("run_name", entry["name"]), []).append(entry["instructions"])
+    if not per_name:
+        return "no instruction counts"
+    width = max(len(name) for name in per_name)
+    lines = [f"{'benchmark':<{width}}  {'Ir/op':>14}  spread"]
+    for name, values in per_name.items():
+        middle = sorted(values)[len(values) // 2]
+        spread = (max(values) - min(values)) / middle if middle else 0.0
+        lines.append(f"{name:<{width}}  {middle:>14,.0f}  {spread:.2%}")
+    return "\n".join(lines)
