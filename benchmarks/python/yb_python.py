@@ -178,7 +178,10 @@ def run(options, chosen):
     def finish(bench):
         ready = prepared.pop(bench.name, None)
         if ready is not None:
-            ready.close()
+            try:
+                ready.close()
+            except Exception as error:  # a benchmark that cannot clean up is an error, not the run's end
+                errors.setdefault(bench.name, f"cleanup failed: {type(error).__name__}: {error}")
         if options["progress"]:
             status = errors.get(bench.name, "ok")
             print(f"YB_PROGRESS\t{bench.name}\t{status}", flush=True)

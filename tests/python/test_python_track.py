@@ -266,3 +266,19 @@ def test_python_results_load_into_the_same_sections_with_claims(smoke_run):
     summary = (out / "latest" / "report" / "summary.md").read_text()
     html = (out / "latest" / "report" / "index.html").read_text()
     assert "### Claims checked" in summary and 'id="claims"' in html
+
+
+@pytest.mark.parametrize("server", ["AsyncioServer", "BlockingThreadsServer"])
+@pytest.mark.parametrize("conns", [1, 4])
+def test_echo_servers_return_the_cxx_checksum_and_leave_nothing_behind(server, conns):
+    import threading
+    import echo
+    fds, threads = len(os.listdir("/proc/self/fd")), threading.active_count()
+    messages = echo.w.echo_messages_per_connection(conns)
+    operation, close = echo._setup(getattr(echo, server), conns, 64)()
+    try:
+        assert operation() == CXX["echo", conns, messages]
+        assert operation() == CXX["echo", conns, messages]
+    finally:
+        close()
+    assert len(os.listdir("/proc/self/fd")) == fds and threading.active_count() == threads
