@@ -103,7 +103,7 @@ def save(args) -> int:
     if (document.get("yieldbench") or {}).get("partial"):
         raise UsageError(f"{args.results}: a partial run (a family failed); not a baseline")
     klass = machine_class(document.get("context", {}), args.machine_class)
-    target = path_for(args.dir, checked.measure, klass)
+    target = getattr(args, "target", None) or path_for(args.dir, checked.measure, klass)
     trimmed = trim(document)
     _write_compact(target, trimmed)
     errors = sum(1 for side in checked.benchmarks.values() if side.error)

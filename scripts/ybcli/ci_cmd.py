@@ -87,7 +87,7 @@ def execute(args: argparse.Namespace) -> int:
     build.say(f"gate: {_shown(gate_dir / 'summary.md')}; exit {status}")
     if args.save_baseline:
         baseline_cmd.save(argparse.Namespace(results=results_file, machine_class=args.machine_class,
-                                             dir=baseline.parent if args.baseline else baseline_cmd.BASELINES))
+                                             dir=baseline_cmd.BASELINES, target=baseline))
     return status
 
 
