@@ -81,3 +81,20 @@ def test_ci_exit_status_is_the_gates(tmp_path, capsys, monkeypatch):
     assert main(["ci", "--results", str(same), "--baseline", baseline]) == 0
     assert "PASS" in (same.parent / "gate" / "summary.md").read_text()
     assert (tmp_path / "step_summary.md").read_text().count("## Regression gate") == 2
+
+
+def test_ci_save_baseline_writes_the_given_baseline_file(tmp_path, capsys):
+    results = results_dir(tmp_path, "run", document({"g/w/a/n:1": QUIET}))
+    baseline = tmp_path / "baselines" / "time-mine.json"
+    assert main(["ci", "--results", str(results), "--baseline", str(baseline), "--save-baseline"]) == 0
+    assert baseline.exists()
+    assert main(["ci", "--results", str(results), "--baseline", str(baseline)]) == 0
+    assert "PASS: 1 benchmarks compared (1 unchanged)" in capsys.readouterr().out
+
+
+def test_gate_commands_have_help(capsys):
+    for command in (["compare"], ["baseline"], ["baseline", "save"], ["ci"]):
+        with __import__("pytest").raises(SystemExit) as done:
+            main([*command, "--help"])
+        assert done.value.code == 0
+        assert "usage: yieldbench" in capsys.readouterr().out
