@@ -106,13 +106,7 @@ def _run(args) -> pathlib.Path:
 
 
 def _report(baseline: pathlib.Path, results_file: pathlib.Path, out: pathlib.Path) -> None:
-    """reports/' side-by-side charts of baseline and run; a report that fails costs the report, never the verdict."""
-    try:
-        import reports
-        if reports.main([str(baseline), str(results_file), "--out", str(out), "--quiet"]) == 0:
-            build.say(f"comparison report: {_shown(out / 'index.html')}")
-    except Exception as error:  # the gate's verdict stands without charts
-        build.say(f"the comparison report failed ({type(error).__name__}: {error}); the verdict stands")
+    compare_cmd.draw_report(baseline, results_file, out)
 
 
 def _write(path: pathlib.Path, text: str) -> None:

@@ -20,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thresholds", type=pathlib.Path, metavar="FILE",
                         help="per-family thresholds file (default: ci/thresholds)")
     parser.add_argument("--markdown", type=pathlib.Path, metavar="FILE", help="also write the verdicts as Markdown")
+    parser.add_argument("--report", type=pathlib.Path, metavar="DIR",
+                        help="also draw reports/' side-by-side comparison (charts, index.html) into DIR")
 
 
 def options(args) -> tuple:
@@ -43,7 +45,21 @@ def execute(args: argparse.Namespace) -> int:
     print(gate.render_text(comparison))
     if args.markdown:
         write_markdown(args.markdown, gate.render_markdown(comparison))
+    if args.report:
+        draw_report(args.base, args.new, args.report)
     return comparison.exit_status
+
+
+def draw_report(base, new, out: pathlib.Path) -> None:
+    """reports/' side-by-side charts of two files; a report that fails costs the report, never the verdict."""
+    import sys
+    try:
+        import reports
+        if reports.main([str(base), str(new), "--out", str(out), "--quiet"]) == 0:
+            print(f"yieldbench: comparison report: {out / 'index.html'}", file=sys.stderr)
+    except Exception as error:  # the verdict stands without charts
+        print(f"yieldbench: the comparison report failed ({type(error).__name__}: {error}); the verdict stands",
+              file=sys.stderr)
 
 
 def write_markdown(path: pathlib.Path, text: str) -> None:

@@ -203,3 +203,9 @@ def test_fixture_files_from_a_real_run_shape(capsys):
                     "generators/sum_plus_one/fiber_generator/n:1000": "noisy",
                     "generators/sum_plus_one/ranges_view/n:1000": "unchanged",
                     "generators/sum_plus_one/eager_vector/n:1000/pages:warm": "noisy"}
+
+
+def test_report_draws_the_comparison_through_reports(tmp_path):
+    out = tmp_path / "report"
+    assert main(["compare", str(FIXTURES / "base.json"), str(FIXTURES / "new.json"), "--report", str(out)]) == 1
+    assert (out / "index.html").is_file()
