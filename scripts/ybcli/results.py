@@ -20,14 +20,22 @@ def merge(outputs: dict, metadata: dict) -> dict:
     """One document from {family: GB JSON}: the first context, every benchmark, and a
     `yieldbench` block with the run's metadata and per-benchmark noise."""
     merged = {"context": {}, "benchmarks": [], "yieldbench": dict(metadata)}
+    differing = {}
     for family, output in outputs.items():
         context = dict(output.get("context", {}))
         if not merged["context"]:
-            merged["context"] = context
+            merged["context"] = dict(context)
         merged["context"].setdefault("executables", [])
         merged["context"]["executables"].append(context.get("executable", family))
+        # What one family says differently (the Python track's interpreter and unmeasured metrics,
+        # say) is kept per family rather than lost under the first family's context.
+        own = {key: value for key, value in context.items()
+               if key not in ("executable", "date", "load_avg") and merged["context"].get(key) != value}
+        if own:
+            differing[family] = own
         merged["benchmarks"].extend(output.get("benchmarks", []))
     merged["context"].pop("executable", None)
+    merged["yieldbench"]["family_contexts"] = differing
     merged["yieldbench"]["noise"] = noise(merged["benchmarks"])
     return merged
 

@@ -54,3 +54,17 @@ def test_summary_sorts_by_time_and_separates_shared_parameters():
     assert "  - broken: checksum mismatch" in lines and "  - huge: skipped: needs 8 GiB" in lines
     assert any(line.split()[:2] == ["huge", "SKIPPED"] for line in lines)
     assert max(map(len, lines[1:7])) < 100, "messages stay out of the columns"
+
+
+def test_merge_keeps_what_a_later_family_says_differently():
+    outputs = {
+        "generators": {"context": {"executable": "bin/yb_generators", "cpu_model": "X", "unavailable_metrics": "none"},
+                       "benchmarks": [iteration("generators/w/i/n:1", 1.0)]},
+        "python": {"context": {"executable": "bin/yb_python", "cpu_model": "X", "unavailable_metrics": "heap_allocs"},
+                   "benchmarks": [iteration("generators/w/py_i/n:1", 2.0)]},
+    }
+    merged = results.merge(outputs, {"run_id": "r"})
+    assert merged["context"]["unavailable_metrics"] == "none"
+    assert merged["context"]["executables"] == ["bin/yb_generators", "bin/yb_python"]
+    assert merged["yieldbench"]["family_contexts"] == {"python": {"unavailable_metrics": "heap_allocs"}}
+    assert len(merged["benchmarks"]) == 2
