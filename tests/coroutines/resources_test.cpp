@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include "coroutines/implementation.h"
 #include "coroutines/workloads.h"
@@ -57,7 +59,13 @@ TEST_P(ResourcesOf, LeavesNoThreadDescriptorMappingOrMemoryBehind) {
   run_all(subject);
   run_all(subject);
   const yb::heap::Usage heap = yb::heap::stop_counting();
-  const Resources after;
+  // pthread_join returns when the kernel clears the tid, a moment before the task leaves
+  // /proc/self/task: give a joined thread up to a second to disappear.
+  Resources after;
+  for (int attempt = 0; attempt < 100 && after.threads != before.threads; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    after = Resources();
+  }
 
   EXPECT_EQ(after.threads, before.threads) << "threads";
   EXPECT_EQ(after.fds, before.fds) << "file descriptors";

@@ -18,18 +18,18 @@ namespace {
 
 using testing::no_children;
 using testing::open_fds;
-using testing::threads;
+using testing::threads_settled;
 
 // Runs `use` on a freshly started session and checks the process is as before afterwards.
 void expect_clean(const std::string& what, const std::function<void()>& use) {
   SCOPED_TRACE(what);
   ASSERT_TRUE(no_children()) << "a child was left before this test";
   const int fds = open_fds();
-  const int thread_count = threads();
+  const int thread_count = threads_settled(1);  // the test's own thread, once earlier ones have gone
   use();
   EXPECT_TRUE(no_children()) << "a child outlived its session";
   EXPECT_EQ(open_fds(), fds) << "an fd outlived its session";
-  EXPECT_EQ(threads(), thread_count) << "a thread outlived its session";
+  EXPECT_EQ(threads_settled(thread_count), thread_count) << "a thread outlived its session";
 }
 
 TEST(ParallelismCleanup, SpawnJoinLeavesNothing) {

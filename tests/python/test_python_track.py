@@ -3,12 +3,15 @@ reference value, the family command-line contract, the error path of a wrong che
 `yieldbench run --family python` whose results load into the reports (with the claims section)."""
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO_ROOT
+# Not `from conftest import REPO_ROOT`: tests/python/reports has a conftest module of the same name.
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+
 
 TRACK = REPO_ROOT / "benchmarks" / "python"
 sys.path.insert(0, str(TRACK))
@@ -20,6 +23,7 @@ import parallelism  # noqa: E402
 import registry  # noqa: E402
 import workloads  # noqa: E402
 import yb_python  # noqa: E402
+
 
 RUNNER = [sys.executable, str(TRACK / "yb_python.py")]
 
