@@ -1,5 +1,6 @@
 """The family executables (bin/yb_<family>) and what they say about themselves."""
 import pathlib
+import re
 import subprocess
 from dataclasses import dataclass, field
 
@@ -49,11 +50,28 @@ def describe(executable: pathlib.Path) -> Description:
     return description
 
 
+# What Google Benchmark appends to a registered name (UseRealTime, Iterations, ...); yieldbench's
+# reporters drop it, so users never see it.
+GB_SUFFIX = r"/(real_time|manual_time|process_time|min_time:[0-9.]+|repeats:[0-9]+|iterations:[0-9]+|threads:[0-9]+)"
+
+
+def plain_name(listed: str) -> str:
+    return re.sub(f"({GB_SUFFIX})+$", "", listed)
+
+
+def anchored(*names: str) -> str:
+    """A Google Benchmark filter (POSIX extended regex) matching exactly `names`, whatever GB appends."""
+    quoted = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"[\1]", name) for name in names]
+    body = quoted[0] if len(quoted) == 1 else "(" + "|".join(quoted) + ")"
+    return f"^{body}({GB_SUFFIX})*$"
+
+
 def benchmark_names(executable: pathlib.Path, regex: str) -> list:
-    """Names of the benchmarks `regex` selects, as Google Benchmark's own filter decides."""
+    """Names (as results show them) of the benchmarks `regex` selects, as Google Benchmark's own
+    filter decides."""
     done = subprocess.run([str(executable), "--benchmark_list_tests", f"--benchmark_filter={regex}"],
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise UsageError(f"--filter '{regex}' was refused by {executable.name}: {done.stderr.strip().splitlines()[-1:]}")
     # Only the yieldbench name grammar counts: Google Benchmark prints warnings on the same stream.
-    return [line for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]
+    return [plain_name(line) for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]

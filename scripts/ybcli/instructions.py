@@ -136,7 +136,7 @@ def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: 
         gb_json, profile = scratch / "gb.json", scratch / "callgrind.out"
         command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--dump-after={DUMP_FUNCTION}",
                    "--dump-instr=no", "--dump-line=no", f"--callgrind-out-file={profile}", "--",
-                   str(executable), f"--benchmark_filter=^{re.escape(name)}$", "--benchmark_min_time=1e-9",
+                   str(executable), f"--benchmark_filter={families.anchored(name)}", "--benchmark_min_time=1e-9",
                    f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=false",
                    "--benchmark_report_aggregates_only=false", "--yb_latency_seconds=0",
                    f"--benchmark_out={gb_json}", "--benchmark_out_format=json"]
@@ -160,7 +160,7 @@ def native_context(executable: pathlib.Path, name: str) -> dict:
     """The run context of one short run outside valgrind: under valgrind the CPUID-based hypervisor
     detection and the clock-read cost are valgrind's, and the baseline's machine class depends on them."""
     try:
-        done = subprocess.run([str(executable), f"--benchmark_filter=^{re.escape(name)}$", "--benchmark_min_time=1e-9",
+        done = subprocess.run([str(executable), f"--benchmark_filter={families.anchored(name)}", "--benchmark_min_time=1e-9",
                                "--benchmark_repetitions=1", "--yb_latency_seconds=0", "--benchmark_format=json"],
                               cwd=paths.REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
         return json.loads(done.stdout).get("context", {})

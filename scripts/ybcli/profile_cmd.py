@@ -107,22 +107,6 @@ def sanitise(name: str) -> str:
     return text or "pattern"
 
 
-# What Google Benchmark appends to a registered name (UseRealTime, Iterations, ...); yieldbench's
-# reporters drop it, so users never see it.
-GB_SUFFIX = r"/(real_time|manual_time|process_time|min_time:[0-9.]+|repeats:[0-9]+|iterations:[0-9]+|threads:[0-9]+)"
-
-
-def plain_name(listed: str) -> str:
-    return re.sub(f"({GB_SUFFIX})+$", "", listed)
-
-
-def anchored(*names: str) -> str:
-    """A Google Benchmark filter (POSIX extended regex) matching exactly `names`, whatever GB appends."""
-    quoted = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"[\1]", name) for name in names]
-    body = quoted[0] if len(quoted) == 1 else "(" + "|".join(quoted) + ")"
-    return f"^{body}({GB_SUFFIX})*$"
-
-
 @dataclass
 class Selection:
     family: str
@@ -135,11 +119,11 @@ class Selection:
 def select(pattern: str, executables: dict) -> Selection:
     """The benchmarks `pattern` names: exactly one when it is a full name, else every benchmark whose
     name (as reports show it, without Google Benchmark's suffixes) the regular expression matches."""
-    listed = {family: [plain_name(name) for name in families.benchmark_names(executable, ".")]
+    listed = {family: families.benchmark_names(executable, ".")
               for family, executable in executables.items()}
     for family, names in listed.items():
         if pattern in names:
-            return Selection(family, executables[family], [pattern], anchored(pattern), sanitise(pattern))
+            return Selection(family, executables[family], [pattern], families.anchored(pattern), sanitise(pattern))
     try:
         regex = re.compile(pattern)
     except re.error as error:
@@ -154,7 +138,7 @@ def select(pattern: str, executables: dict) -> Selection:
                          f"profile one family at a time")
     family, names = next(iter(found.items()))
     label = sanitise(names[0]) if len(names) == 1 else sanitise(pattern)
-    return Selection(family, executables[family], names, anchored(*names), label)
+    return Selection(family, executables[family], names, families.anchored(*names), label)
 
 
 # ---------------------------------------------------------------------------------------------
