@@ -44,6 +44,7 @@ EXCLUSION_REASON = {
     "parallelism": "threads and processes: scheduling-dependent counts, children not traced",
     "io": "sockets, epoll, io_uring: kernel work not counted, readiness loops scheduling-dependent",
     "thread_handoff": "an OS-thread handoff: waits depend on the scheduler, valgrind serialises threads",
+    "python": "the CPython track: instructions of the interpreter, and no measured-region markers",
 }
 TIMEOUT = 300  # seconds per benchmark under callgrind (~50x slower than native)
 DUMP_FUNCTION = "yb::instrumentation::measured_region_end(*"  # callgrind matches the demangled signature
@@ -53,9 +54,12 @@ GB_FIELDS = ("name", "family_index", "per_family_instance_index", "run_name", "r
              "repetition_index", "threads", "iterations", "label", "error_occurred", "error_message")
 
 
-def covered(name: str) -> str:
-    """'' when `name` is measured in instruction mode, else why not."""
+def covered(name: str, executable_family: str) -> str:
+    """'' when `name`, run by bin/yb_<executable_family>, is measured in instruction mode, else why not.
+    (The python track runs names of the C++ families, so the executable decides, not the name.)"""
     parts = name.split("/")
+    if executable_family not in COVERED_FAMILIES:
+        return EXCLUSION_REASON.get(executable_family, f"family '{executable_family}' is not covered in instruction mode")
     if parts[0] not in COVERED_FAMILIES:
         return EXCLUSION_REASON.get(parts[0], f"family '{parts[0]}' is not covered in instruction mode")
     if len(parts) > 2 and parts[2] in EXCLUDED_IMPLEMENTATIONS:
@@ -77,7 +81,7 @@ def execute(args, repetitions: int) -> int:
     planned, excluded = {}, {}
     for family, executable in chosen.items():
         for name in families.benchmark_names(executable, args.filter):
-            reason = covered(name)
+            reason = covered(name, family)
             if reason:
                 excluded.setdefault(reason, []).append(name)
             else:

@@ -10,11 +10,12 @@ LOOP = "generators/sum_plus_one/iterator/n:1000/real_time"
 
 
 def test_coverage_excludes_thread_process_and_socket_benchmarks():
-    assert instructions.covered("generators/sum_plus_one/iterator/n:1000") == ""
-    assert instructions.covered("coroutines/switch_round_trip/ucontext/n:1000") == ""
-    assert "scheduler" in instructions.covered("coroutines/switch_round_trip/thread_handoff/n:1000/cpus:same")
-    assert "threads and processes" in instructions.covered("parallelism/spawn_join/fork/workers:4")
-    assert "kernel" in instructions.covered("io/echo_tcp/epoll/conns:8/msg:64")
+    assert instructions.covered("generators/sum_plus_one/iterator/n:1000", "generators") == ""
+    assert instructions.covered("coroutines/switch_round_trip/ucontext/n:1000", "coroutines") == ""
+    assert "scheduler" in instructions.covered("coroutines/switch_round_trip/thread_handoff/n:1000/cpus:same", "coroutines")
+    assert "threads and processes" in instructions.covered("parallelism/spawn_join/fork/workers:4", "parallelism")
+    assert "kernel" in instructions.covered("io/echo_tcp/epoll/conns:8/msg:64", "io")
+    assert "CPython" in instructions.covered("generators/sum_plus_one/py_genexpr/n:1000", "python")
 
 
 def test_entries_carry_instructions_per_operation_and_drop_time_counters():
