@@ -1,5 +1,6 @@
 #include "measure.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "run_context.h"
@@ -59,6 +60,17 @@ MemorySample probe_memory_once(const std::function<void()>& one_operation) {
   return sample;
 }
 
+EventSample count_kernel_events(double mean_ns, std::int64_t iterations, const std::function<void()>& one_operation) {
+  if (!perf_software_events_unavailable_reason().empty()) return {};
+  // As many operations as the latency budget holds, at least one, at most the timed loop's count.
+  const double budget_ns = measure_settings().latency_seconds * 1e9;
+  const auto fit = static_cast<std::int64_t>(mean_ns > 0 ? budget_ns / mean_ns : 1);
+  const std::int64_t operations = std::clamp<std::int64_t>(fit, 1, std::max<std::int64_t>(iterations, 1));
+  SystemCounters counters(SystemCounters::Sources::rusage_and_perf_events);
+  for (std::int64_t i = 0; i < operations; ++i) one_operation();
+  return {counters.elapsed(), static_cast<double>(operations)};
+}
+
 bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where) {
   if (expected == actual) return true;
   char message[160];
@@ -83,7 +95,8 @@ std::string latency_skip_reason(double mean_ns) {
 }
 
 void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory,
-            const SystemUsage& usage, const LatencyHistogram* latency, const std::string& latency_skipped) {
+            const SystemUsage& usage, const EventSample& events, const LatencyHistogram* latency,
+            const std::string& latency_skipped) {
   const auto iterations = static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations() * expected.items_per_operation);
   auto& counters = state.counters;
@@ -96,11 +109,11 @@ void report(benchmark::State& state, const Expectation& expected, const MemorySa
   counters["page_faults_major"] = static_cast<double>(usage.major_faults) / iterations;
   counters["ctx_voluntary"] = static_cast<double>(usage.ctx_voluntary) / iterations;
   counters["ctx_involuntary"] = static_cast<double>(usage.ctx_involuntary) / iterations;
-  if (usage.ctx_switches) {
-    counters["ctx_switches"] = static_cast<double>(*usage.ctx_switches) / iterations;
-    counters["cpu_migrations"] = static_cast<double>(*usage.cpu_migrations) / iterations;
-    counters["page_faults"] = static_cast<double>(*usage.page_faults) / iterations;
-    counters["task_clock_ns"] = static_cast<double>(*usage.task_clock_ns) / iterations;
+  if (const SystemUsage& kernel = events.usage; kernel.ctx_switches && events.operations > 0) {
+    counters["ctx_switches"] = static_cast<double>(*kernel.ctx_switches) / events.operations;
+    counters["cpu_migrations"] = static_cast<double>(*kernel.cpu_migrations) / events.operations;
+    counters["page_faults"] = static_cast<double>(*kernel.page_faults) / events.operations;
+    counters["task_clock_ns"] = static_cast<double>(*kernel.task_clock_ns) / events.operations;
   } else {
     counters["page_faults"] = static_cast<double>(usage.minor_faults + usage.major_faults) / iterations;
   }

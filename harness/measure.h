@@ -5,9 +5,13 @@
 //      mark reset: heap_allocs, heap_peak_bytes, heap_total_bytes, rss_peak_bytes. Once per
 //      benchmark: Google Benchmark calls a benchmark several times (estimating the iteration
 //      count, then once per repetition) and one operation's footprint does not change;
-//   3. timed loop (Google Benchmark's): nothing but the operation; rusage and perf software
-//      events are read at its edges only and divided by the iteration count;
-//   4. latency pass (untimed, bounded in count and time): each operation timed on its own,
+//   3. timed loop (Google Benchmark's): nothing but the operation; getrusage (switches, faults) is
+//      read at its edges only and divided by the iteration count. No perf event is open: an open
+//      software event costs every context switch of its thread ~1 us (measured by the
+//      parallelism family against `perf bench sched pipe`);
+//   4. kernel-events pass (untimed, bounded like the latency pass): perf software events
+//      (context switches, migrations, page faults, task clock) over further operations;
+//   5. latency pass (untimed, bounded in count and time): each operation timed on its own,
 //      only where one clock read is small against the operation and at least 10 samples fit.
 // During Google Benchmark's separate memory pass only the loop runs, counted by heap_counter.
 //
@@ -62,6 +66,13 @@ struct MemorySample {
   std::optional<std::int64_t> rss_peak_bytes;
 };
 
+// Perf software events over `operations` operations run outside the timed loop.
+struct EventSample {
+  SystemUsage usage;
+  double operations = 0;
+};
+EventSample count_kernel_events(double mean_ns, std::int64_t iterations, const std::function<void()>& one_operation);
+
 // What measure() keeps between Google Benchmark's calls of one registered benchmark.
 struct BenchmarkMemo {
   std::optional<MemorySample> memory;
@@ -77,7 +88,8 @@ bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t 
 // Empty when per-operation latency should be sampled for an operation of `mean_ns`, else why not.
 std::string latency_skip_reason(double mean_ns);
 void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory,
-            const SystemUsage& usage, const LatencyHistogram* latency, const std::string& latency_skipped);
+            const SystemUsage& loop_usage, const EventSample& events, const LatencyHistogram* latency,
+            const std::string& latency_skipped);
 
 }  // namespace detail
 
@@ -94,7 +106,7 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
   }
 
   std::uint64_t last = 0;
-  SystemCounters system;
+  SystemCounters system(SystemCounters::Sources::rusage_only);
   instrumentation::measured_region_begin(memory_pass);  // a profiler's region (callgrind, perf --control)
   const auto loop_start = clock::now();
   for (auto _ : state) {
@@ -112,6 +124,8 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
 
   const double mean_ns = std::chrono::duration<double, std::nano>(loop_end - loop_start).count() /
                          static_cast<double>(state.iterations());
+  const detail::EventSample events =
+      detail::count_kernel_events(mean_ns, state.iterations(), [&] { benchmark::DoNotOptimize(operation()); });
   std::string latency_skipped = detail::latency_skip_reason(mean_ns);
   std::unique_ptr<LatencyHistogram> latency;
   if (latency_skipped.empty()) {
@@ -126,7 +140,7 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
       if (end >= deadline) break;
     }
   }
-  detail::report(state, expected, memory, usage, latency.get(), latency_skipped);
+  detail::report(state, expected, memory, usage, events, latency.get(), latency_skipped);
 }
 
 }  // namespace yb

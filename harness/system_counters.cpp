@@ -109,8 +109,10 @@ const std::string& perf_hardware_events_unavailable_reason() {
   return reason;
 }
 
-SystemCounters::SystemCounters() {
-  if (perf_software_events_unavailable_reason().empty()) perf_fds_ = open_on_every_thread();
+SystemCounters::SystemCounters(Sources sources) {
+  if (sources == Sources::rusage_and_perf_events && perf_software_events_unavailable_reason().empty()) {
+    perf_fds_ = open_on_every_thread();
+  }
   // Opened before the rusage snapshot so the opening syscalls are not charged to the region.
   start_ = rusage_now();
 }

@@ -35,7 +35,12 @@ const std::string& perf_hardware_events_unavailable_reason();
 
 class SystemCounters {
  public:
-  SystemCounters();  // opens the perf events and takes the starting rusage
+  // Perf events cost the counted threads about 1 us per context switch while they are open (the
+  // scheduler's perf hooks), so a timed region takes rusage only and the events get a pass of
+  // their own.
+  enum class Sources { rusage_only, rusage_and_perf_events };
+
+  explicit SystemCounters(Sources sources = Sources::rusage_and_perf_events);  // then the starting rusage
   ~SystemCounters();
   SystemCounters(const SystemCounters&) = delete;
   SystemCounters& operator=(const SystemCounters&) = delete;
