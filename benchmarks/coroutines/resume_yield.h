@@ -155,4 +155,16 @@ std::uint64_t skynet(std::uint64_t leaves, const Make& make) {
   return total;
 }
 
+// Workload `id` at `size` with coroutines from `make`: the one mapping from a workload to its
+// function above, for every implementation built on resume/yield handles.
+template <WorkloadId id, class Make>
+std::uint64_t run(Size size, const Make& make) {
+  if constexpr (id == WorkloadId::switch_round_trip) return switch_round_trip(size.n, make);
+  if constexpr (id == WorkloadId::create_destroy) return create_destroy(size.n, make);
+  if constexpr (id == WorkloadId::send_receive) return send_receive(size.n, make);
+  if constexpr (id == WorkloadId::alive_many) return alive_many(size.n, make);
+  if constexpr (id == WorkloadId::round_robin) return round_robin(size.n, size.m, make);
+  if constexpr (id == WorkloadId::skynet) return skynet(size.n, make);
+}
+
 }  // namespace coroutines::resume_yield

@@ -171,23 +171,9 @@ std::uint64_t placed(int variant, const Work& work) {
 
 namespace workloads = coroutines::resume_yield;
 
-std::uint64_t switch_round_trip(Size size, int variant) {
-  return placed(variant, [&](const auto& make) { return workloads::switch_round_trip(size.n, make); });
-}
-std::uint64_t create_destroy(Size size, int variant) {
-  return placed(variant, [&](const auto& make) { return workloads::create_destroy(size.n, make); });
-}
-std::uint64_t send_receive(Size size, int variant) {
-  return placed(variant, [&](const auto& make) { return workloads::send_receive(size.n, make); });
-}
-std::uint64_t alive_many(Size size, int variant) {
-  return placed(variant, [&](const auto& make) { return workloads::alive_many(size.n, make); });
-}
-std::uint64_t round_robin(Size size, int variant) {
-  return placed(variant, [&](const auto& make) { return workloads::round_robin(size.n, size.m, make); });
-}
-std::uint64_t skynet(Size size, int variant) {
-  return placed(variant, [&](const auto& make) { return workloads::skynet(size.n, make); });
+template <WorkloadId id>
+std::uint64_t run(Size size, int variant) {
+  return placed(variant, [&](const auto& make) { return workloads::run<id>(size, make); });
 }
 
 // Cross-CPU placement where the handoff itself is measured; elsewhere one CPU.
@@ -262,12 +248,12 @@ void annotate(benchmark::State& state, int variant) {
     .variants_for = variants_for,
     .limit = limit,
     .annotate = annotate,
-    .switch_round_trip = switch_round_trip,
-    .create_destroy = create_destroy,
-    .send_receive = send_receive,
-    .alive_many = alive_many,
-    .round_robin = round_robin,
-    .skynet = skynet,
+    .switch_round_trip = run<WorkloadId::switch_round_trip>,
+    .create_destroy = run<WorkloadId::create_destroy>,
+    .send_receive = run<WorkloadId::send_receive>,
+    .alive_many = run<WorkloadId::alive_many>,
+    .round_robin = run<WorkloadId::round_robin>,
+    .skynet = run<WorkloadId::skynet>,
 });
 
 }  // namespace

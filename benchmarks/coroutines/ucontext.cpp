@@ -100,23 +100,9 @@ std::uint64_t reusing_freed_stacks(const Work& work) {
   return work();
 }
 
-std::uint64_t switch_round_trip(Size size, int) {
-  return reusing_freed_stacks([&] { return workloads::switch_round_trip(size.n, make); });
-}
-std::uint64_t create_destroy(Size size, int) {
-  return reusing_freed_stacks([&] { return workloads::create_destroy(size.n, make); });
-}
-std::uint64_t send_receive(Size size, int) {
-  return reusing_freed_stacks([&] { return workloads::send_receive(size.n, make); });
-}
-std::uint64_t alive_many(Size size, int) {
-  return reusing_freed_stacks([&] { return workloads::alive_many(size.n, make); });
-}
-std::uint64_t round_robin(Size size, int) {
-  return reusing_freed_stacks([&] { return workloads::round_robin(size.n, size.m, make); });
-}
-std::uint64_t skynet(Size size, int) {
-  return reusing_freed_stacks([&] { return workloads::skynet(size.n, make); });
+template <WorkloadId id>
+std::uint64_t run(Size size, int) {
+  return reusing_freed_stacks([&] { return workloads::run<id>(size, make); });
 }
 
 // Measured on this project's 2-vCPU KVM machine.
@@ -153,12 +139,12 @@ std::string limit(const Workload& workload, Size size, int) {
                    "rt_sigprocmask system call; bytes_per_unit from rss_peak_bytes (stacks are malloc'ed)",
     .unit_memory = coroutines::UnitMemory::rss,
     .limit = limit,
-    .switch_round_trip = switch_round_trip,
-    .create_destroy = create_destroy,
-    .send_receive = send_receive,
-    .alive_many = alive_many,
-    .round_robin = round_robin,
-    .skynet = skynet,
+    .switch_round_trip = run<WorkloadId::switch_round_trip>,
+    .create_destroy = run<WorkloadId::create_destroy>,
+    .send_receive = run<WorkloadId::send_receive>,
+    .alive_many = run<WorkloadId::alive_many>,
+    .round_robin = run<WorkloadId::round_robin>,
+    .skynet = run<WorkloadId::skynet>,
 });
 
 }  // namespace
