@@ -14,6 +14,17 @@ import sys
 from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile_cmd, run, test_cmd
 from .errors import SetupError, UsageError
 
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments are one line naming the problem, like every other bad input, not a usage block."""
+
+    def error(self, message):
+        raise ArgumentsError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+class ArgumentsError(UsageError):
+    """Raised while parsing, before the command is known; its text carries the command's name."""
+
 COMMANDS = {
     "run": (run, "build the suite, run it with progress, write results/<run-id>/results.json and a summary"),
     "test": (test_cmd, "build, then run every test: ctest (C++) and pytest (Python)"),
@@ -32,8 +43,8 @@ DELEGATED = {
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="yieldbench", description=__doc__.splitlines()[0],
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = OneLineParser(prog="yieldbench", description=__doc__.splitlines()[0],
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, summary) in COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
@@ -49,11 +60,22 @@ def main(argv=None) -> int:
     if argv and argv[0] == "report":
         import reports  # matplotlib is imported only by commands that draw
         return reports.main(argv[1:])
-    args = parser().parse_args(argv)
+    try:
+        args, unknown = parser().parse_known_args(argv)
+        if unknown:  # said by the command they were given to, not by the top level
+            raise ArgumentsError(f"yieldbench {args.command}: unrecognized arguments: {' '.join(unknown)} "
+                                 f"(see `yieldbench {args.command} --help`)")
+    except ArgumentsError as error:
+        print(error, file=sys.stderr)
+        return 2
     try:
         return args.execute(args)
     except (UsageError, SetupError) as error:
         print(f"yieldbench {args.command}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a file or folder the command needed and no check above foresaw
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"yieldbench {args.command}: {where}{error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"yieldbench {args.command}: interrupted", file=sys.stderr)
