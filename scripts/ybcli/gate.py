@@ -38,6 +38,14 @@ THRESHOLDS_FILE = paths.REPO_ROOT / "ci" / "thresholds"
 # Context keys whose difference makes a comparison suspect (a warning on top), and how they are shown.
 CONTEXT_KEYS = {"compiler": "compiler", "cpu_model": "CPU model", "build_preset": "build preset",
                 "cxx_flags": "compiler flags", "num_cpus": "CPU count"}
+# Context keys whose difference makes every verdict meaningless, per measure mode: a sanitizer or
+# debug build against release, or (for wall-clock time) another machine class. Comparing them is bad
+# input, exit 2; `yieldbench report` still draws such files side by side, with a warning.
+INCOMPATIBLE_KEYS = {"time": ("build_preset", "num_cpus", "hypervisor"), "instructions": ("build_preset",)}
+CONTEXT_NAMES = {**CONTEXT_KEYS, "hypervisor": "hypervisor"}
+# family/workload/implementation[/param:value...]: what DESIGN.md names a benchmark. A file with
+# none of these comes from a plain Google Benchmark binary, not from yieldbench.
+YIELDBENCH_NAME = re.compile(r"[A-Za-z][\w.+-]*/[A-Za-z][\w.+-]*/[A-Za-z][\w.+-]*(/.*)?")
 CTX_SMALL = 0.01  # context switches per operation below which changes are not shown as percentages
 VERDICTS = ("regression", "improvement", "noisy", "unchanged", "error")
 
@@ -89,6 +97,14 @@ def load(path) -> Results:
 def from_document(document, where: str) -> Results:
     if not isinstance(document, dict) or not isinstance(document.get("benchmarks"), list):
         raise UsageError(f"{where}: not a Google Benchmark results file (no 'benchmarks' list)")
+    entries = document["benchmarks"]
+    if not entries:
+        raise UsageError(f"{where}: no benchmarks (the 'benchmarks' list is empty)")
+    names = [entry.get("run_name", entry.get("name")) for entry in entries if isinstance(entry, dict)]
+    if not any(isinstance(name, str) and YIELDBENCH_NAME.fullmatch(name) for name in names):
+        example = f"; found e.g. '{names[0]}'" if names else ""
+        raise UsageError(f"{where}: not yieldbench results: no benchmark named family/workload/implementation"
+                         f"{example} (a plain Google Benchmark file?)")
     measure = measure_of(document)
     benchmarks = {}
     for index, entry in enumerate(document["benchmarks"]):
@@ -138,8 +154,16 @@ def load_thresholds(path=None) -> list:
     path = pathlib.Path(path) if path else THRESHOLDS_FILE
     if not path.exists():
         return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a thresholds file") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not a thresholds file (not UTF-8 text)") from None
     rules = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
@@ -289,20 +313,36 @@ def judge(name: str, base: Side, new: Side, measure: str, threshold: float, alph
     return row
 
 
+def _differs(base: Results, new: Results, key: str) -> bool:
+    old, now = base.context.get(key), new.context.get(key)
+    return old is not None and now is not None and str(old) != str(now)
+
+
 def context_warnings(base: Results, new: Results) -> list:
-    warnings = []
-    for key, shown in CONTEXT_KEYS.items():
-        old, now = base.context.get(key), new.context.get(key)
-        if old is not None and now is not None and str(old) != str(now):
-            warnings.append(f"{shown} differs: base '{old}', new '{now}'")
-    return warnings
+    return [f"{shown} differs: base '{base.context[key]}', new '{new.context[key]}'"
+            for key, shown in CONTEXT_KEYS.items() if _differs(base, new, key)]
 
 
-def compare(base: Results, new: Results, threshold=None, alpha: float = DEFAULT_ALPHA, rules=None) -> Comparison:
+def check_compatible(base: Results, new: Results) -> None:
+    """UsageError when no verdict could mean anything: other measure modes, builds or machine classes."""
     if base.measure != new.measure:
         # Nanoseconds against instruction counts: every verdict would be nonsense.
         raise UsageError(f"measure modes differ: {base.path} is '{base.measure}', {new.path} is "
                          f"'{new.measure}'; compare results of the same mode")
+    differing = [key for key in INCOMPATIBLE_KEYS.get(base.measure, ()) if _differs(base, new, key)]
+    if differing:
+        shown = "; ".join(f"{CONTEXT_NAMES[key]}: base '{base.context[key]}', new '{new.context[key]}'"
+                          for key in differing)
+        raise UsageError(f"results from incompatible contexts ({shown}): {base.measure} verdicts need the same build "
+                         f"and machine class (`yieldbench report BASE NEW` draws them side by side)")
+
+
+def compare(base: Results, new: Results, threshold=None, alpha: float = DEFAULT_ALPHA, rules=None) -> Comparison:
+    check_compatible(base, new)
+    if not any(name in new.benchmarks for name in base.benchmarks):
+        # A gate that judged nothing must not pass: the files are of other families or suites.
+        raise UsageError(f"no benchmark in common: {new.path} has none of the {len(base.benchmarks)} in {base.path} "
+                         f"(e.g. '{next(iter(base.benchmarks))}'); nothing to judge")
     rules = load_thresholds() if rules is None else rules
     rows = [judge(name, base.benchmarks[name], new.benchmarks[name], base.measure,
                   threshold_for(name, base.measure, rules, threshold), alpha)
