@@ -1,9 +1,13 @@
 """`yieldbench compare BASE.json NEW.json`: the regression gate's verdict per benchmark.
 
 Exit status: 1 when any benchmark regressed, 0 otherwise (improvements, noise, new and missing
-benchmarks do not fail), 2 on bad input. The method is described in gate.py and the README."""
+benchmarks do not fail), 2 on bad input: an unreadable, malformed, truncated or foreign file, results
+from incompatible contexts or with no benchmark in common, bad options, an output that cannot be
+written (checked before anything is compared). The method is described in gate.py and the README."""
 import argparse
+import os
 import pathlib
+import tempfile
 
 from . import gate
 from .errors import UsageError
@@ -34,13 +38,17 @@ def options(args) -> tuple:
             raise UsageError(f"--threshold: {error}") from None
     if not 0 < args.alpha < 1:
         raise UsageError(f"--alpha must lie between 0 and 1, got {args.alpha:g}")
-    if args.thresholds is not None and not args.thresholds.is_file():
+    if args.thresholds is not None and not args.thresholds.exists():
         raise UsageError(f"--thresholds {args.thresholds}: no such file")
     return threshold, args.alpha, gate.load_thresholds(args.thresholds)
 
 
 def execute(args: argparse.Namespace) -> int:
     threshold, alpha, rules = options(args)
+    if args.markdown:
+        check_writable_file(args.markdown, "--markdown")
+    if args.report:
+        check_report_folder(args.report)
     comparison = gate.compare(gate.load(args.base), gate.load(args.new), threshold, alpha, rules)
     print(gate.render_text(comparison))
     if args.markdown:
@@ -62,9 +70,40 @@ def draw_report(base, new, out: pathlib.Path) -> None:
               file=sys.stderr)
 
 
+def check_writable_file(path: pathlib.Path, option: str) -> None:
+    """UsageError unless `path` can be written; it creates missing parent folders, never the file itself, so
+    a comparison that fails later leaves no empty file behind."""
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+    except OSError as error:
+        raise UsageError(f"{option} {path}: cannot write there ({_reason(error)})") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
+def check_report_folder(path: pathlib.Path) -> None:
+    """The report's own check of its output folder, before minutes of comparing rather than after."""
+    from reports.errors import ReportError
+    from reports.output import prepare_out_dir
+    try:
+        prepare_out_dir(path)
+    except ReportError as error:
+        raise UsageError(f"--report {error}") from None
+
+
+def _reason(error: OSError) -> str:
+    """strerror, or what it means where a parent is a file (mkdir says 'File exists', open 'Not a directory')."""
+    if error.errno in (17, 20) and error.filename is not None and pathlib.Path(error.filename).is_file():
+        return f"{error.filename} is a file, not a folder"
+    return error.strerror or str(error)
+
+
 def write_markdown(path: pathlib.Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {path}: {_reason(error)}") from None
