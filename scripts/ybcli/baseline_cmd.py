@@ -95,8 +95,12 @@ def save(args) -> int:
         document = json.loads(args.results.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{args.results}: no such file (run `yieldbench run --profile quick` first)") from None
-    except (OSError, ValueError) as error:
-        raise UsageError(f"{args.results}: not a readable results file ({error})") from None
+    except IsADirectoryError:
+        raise UsageError(f"{args.results}: is a folder, not a results file") from None
+    except OSError as error:
+        raise UsageError(f"{args.results}: cannot read: {error.strerror}") from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+        raise UsageError(f"{args.results}: not valid JSON ({error}); a truncated or foreign file?") from None
     checked = gate.from_document(document, str(args.results))  # the same validation compare applies
     if not checked.benchmarks:
         raise UsageError(f"{args.results}: no benchmarks to keep")
@@ -114,18 +118,28 @@ def save(args) -> int:
 
 
 def _write_compact(path: pathlib.Path, document: dict) -> None:
-    """One benchmark entry per line: small, and diffs of a refreshed baseline stay readable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """One benchmark entry per line: small, and diffs of a refreshed baseline stay readable. Written to a
+    temporary file and renamed: a failed write leaves the previous baseline as it was."""
     body = ",\n".join("  " + json.dumps(entry, separators=(",", ":")) for entry in document["benchmarks"])
     text = ("{\n\"context\": " + json.dumps(document["context"], indent=1) + ",\n\"yieldbench\": "
             + json.dumps(document["yieldbench"]) + ",\n\"benchmarks\": [\n" + body + "\n]}\n")
     json.loads(text)  # never store what compare could not read
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary.parent.is_dir():
+            temporary.unlink(missing_ok=True)
+        if path.parent.exists() and not path.parent.is_dir():
+            raise UsageError(f"cannot write the baseline {path}: {path.parent} is a file, not a folder") from None
+        raise UsageError(f"cannot write the baseline {path}: {error.strerror}") from None
 
 
 def show(args) -> int:
+    if args.dir.exists() and not args.dir.is_dir():
+        raise UsageError(f"--dir {args.dir}: is a file, not a baselines folder")
     stored = sorted(args.dir.glob("*.json")) if args.dir.is_dir() else []
     if args.measure:
         stored = [path for path in stored if path.name.startswith(args.measure + "-")]
