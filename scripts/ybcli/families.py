@@ -26,6 +26,27 @@ def executables(preset: str = "release") -> dict:
     return found
 
 
+def source_families() -> list:
+    """The families the checkout defines (benchmarks/<family>/ with a CMakeLists.txt): known before any build."""
+    return sorted(path.parent.name for path in (paths.REPO_ROOT / "benchmarks").glob("*/CMakeLists.txt"))
+
+
+def check_known(wanted: list) -> None:
+    """UsageError for a family name the checkout does not define, so a typo fails before minutes of building."""
+    known = source_families()
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise UsageError(f"unknown family '{unknown[0]}' (known: {', '.join(known)})")
+
+
+def check_filter(regex: str) -> None:
+    """UsageError for a --filter Python cannot compile (Google Benchmark's POSIX regex refuses those too)."""
+    try:
+        re.compile(regex)
+    except re.error as error:
+        raise UsageError(f"--filter '{regex}' is not a regular expression: {error}") from None
+
+
 def choose(available: dict, wanted: list) -> dict:
     """The families named in `wanted` (all when empty); an unknown name is a UsageError."""
     if not wanted:

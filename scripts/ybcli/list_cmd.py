@@ -9,9 +9,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    wanted = [name for value in args.family for name in value.split(",") if name]
+    families.check_known(wanted)
     build.bootstrap()
     build.build("release")
-    wanted = [name for value in args.family for name in value.split(",") if name]
     for family, executable in families.choose(families.executables("release"), wanted).items():
         description = families.describe(executable)
         print(f"{family}: {description.text}")
