@@ -12,7 +12,7 @@ import argparse
 import os
 import pathlib
 
-from . import baseline_cmd, build, compare_cmd, gate, paths
+from . import baseline_cmd, build, compare_cmd, families, gate, paths, results
 from .errors import UsageError
 
 # 5 against 5 repetitions is the smallest quick run where the U test can go below 0.01 (at best 0.008);
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filter", default=".", metavar="RE", help="as for `yieldbench run`")
     parser.add_argument("--measure", choices=("time", "instructions"), default="time",
                         help="time: wall clock, Mann-Whitney U over repetitions; instructions: callgrind counts")
-    parser.add_argument("--repetitions", type=int, default=None, metavar="N",
+    parser.add_argument("--repetitions", type=_positive_int, default=None, metavar="N",
                         help=f"repetitions per benchmark (default {CI_REPETITIONS} for time, 3 for instructions)")
     parser.add_argument("--skip-tests", action="store_true", help="skip step 1 (the tests)")
     parser.add_argument("--results", type=pathlib.Path, metavar="RESULTS.json",
@@ -43,8 +43,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="results folder (default: results/)")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def execute(args: argparse.Namespace) -> int:
     threshold, alpha, rules = compare_cmd.options(args)  # bad options fail before minutes of testing
+    if args.results is None:
+        families.check_known([name for value in args.family for name in value.split(",") if name])
+        families.check_filter(args.filter)
+        results.check_results_folder(args.out.resolve())
     if args.results is None:
         if not args.skip_tests:
             build.say("step 1/4: tests")
@@ -110,8 +124,13 @@ def _report(baseline: pathlib.Path, results_file: pathlib.Path, out: pathlib.Pat
 
 
 def _write(path: pathlib.Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        blocker = next((parent for parent in path.parents if parent.is_file()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else error.strerror
+        raise UsageError(f"cannot write {path}: {reason}") from None
 
 
 def _shown(path: pathlib.Path) -> str:

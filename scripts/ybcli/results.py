@@ -6,6 +6,8 @@ import pathlib
 import statistics
 import tempfile
 
+from .errors import UsageError
+
 # A benchmark whose repetitions vary more than this (coefficient of variation of real time) is
 # marked unstable: its differences from other runs below this size are not evidence.
 UNSTABLE_CV = 0.05
@@ -51,6 +53,18 @@ def noise(benchmarks: list) -> dict:
         cv = statistics.stdev(values) / statistics.mean(values) if len(values) > 1 and statistics.mean(values) else None
         verdicts[name] = {"repetitions": len(values), "cv": cv, "unstable": None if cv is None else cv > UNSTABLE_CV}
     return verdicts
+
+
+def check_results_folder(root: pathlib.Path, option: str = "--out") -> None:
+    """UsageError unless run folders can be made under `root`: said before building and running, not after."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{option} {root}: is a file, not a results folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=".yb-probe-", dir=root)
+    except OSError as error:
+        raise UsageError(f"{option} {root}: cannot create a run folder there ({error.strerror})") from None
+    os.rmdir(probe)
 
 
 def write_atomically(path: pathlib.Path, document: dict) -> None:
