@@ -6,6 +6,8 @@
 // See pipe_file.h.
 #include <fcntl.h>
 #include <liburing.h>
+#include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -15,8 +17,10 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
@@ -30,9 +34,75 @@ namespace io {
 
 constexpr std::uint64_t kFailed = ~std::uint64_t{0};
 
-TestFile::TestFile(std::uint64_t bytes) : blocks_(bytes / kBlockSize) {
+namespace {
+
+constexpr std::uint64_t kMiB = 1u << 20;
+// Room left beside the file: on disk for everyone else's files, in memory so that the rest of
+// the process (and the machine) does not push the file's pages out of the cache while it is read.
+constexpr std::uint64_t kDiskHeadroom = 64 * kMiB;
+constexpr std::uint64_t kMemoryHeadroom = 256 * kMiB;
+
+std::string in_mib(std::uint64_t bytes) { return std::to_string(bytes / kMiB) + " MiB"; }
+
+// MemAvailable from /proc/meminfo in bytes, or nothing.
+std::optional<std::uint64_t> memory_available() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string TestFile::directory() {
   const char* tmp = std::getenv("TMPDIR");
-  std::string path = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/yb-io-file_read-XXXXXX";
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+std::string TestFile::room_shortfall(std::uint64_t bytes, const std::string& directory, std::uint64_t free_bytes,
+                                     std::uint64_t available_memory) {
+  if (free_bytes < bytes + kDiskHeadroom) {
+    return "a " + in_mib(bytes) + " file needs " + in_mib(bytes + kDiskHeadroom) + " free in " + directory + ", it has " +
+           in_mib(free_bytes);
+  }
+  if (available_memory < bytes + kMemoryHeadroom) {
+    return "a " + in_mib(bytes) + " file kept in the page cache needs MemAvailable >= " + in_mib(bytes + kMemoryHeadroom) +
+           ", it is " + in_mib(available_memory);
+  }
+  return "";
+}
+
+std::string TestFile::room_shortfall(std::uint64_t bytes) {
+  const std::string folder = directory();
+  struct statvfs disk {};
+  if (::statvfs(folder.c_str(), &disk) != 0) return errno_text(("statvfs " + folder).c_str());
+  const std::optional<std::uint64_t> memory = memory_available();
+  if (!memory) return "MemAvailable not found in /proc/meminfo";
+  return room_shortfall(bytes, folder, static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize, *memory);
+}
+
+double TestFile::cached_fraction() const {
+  const auto length = static_cast<std::size_t>(blocks_ * kBlockSize);
+  if (length == 0) return -1;
+  void* view = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd_.get(), 0);
+  if (view == MAP_FAILED) return -1;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((length + page - 1) / page);
+  double fraction = -1;
+  if (::mincore(view, length, resident.data()) == 0) {
+    const auto cached = std::count_if(resident.begin(), resident.end(), [](unsigned char bits) { return bits & 1; });
+    fraction = static_cast<double>(cached) / static_cast<double>(resident.size());
+  }
+  ::munmap(view, length);
+  return fraction;
+}
+
+TestFile::TestFile(std::uint64_t bytes) : blocks_(bytes / kBlockSize) {
+  std::string path = directory() + "/yb-io-file_read-XXXXXX";
   fd_ = Fd(::mkostemp(path.data(), O_CLOEXEC));
   if (!fd_) throw std::runtime_error(errno_text(("mkostemp " + path).c_str()));
   ::unlink(path.c_str());  // gone from the directory now; the space goes with the descriptor
@@ -230,13 +300,16 @@ constexpr FileVariant kFileVariants[] = {{FileReader::pread, nullptr, 1},
                                          {FileReader::io_uring, "qd", 1},
                                          {FileReader::io_uring, "qd", 32},
                                          {FileReader::thread_pool, "threads", 4}};
-constexpr int kFileSizesMiB[] = {64};
+constexpr int kFileSizesMiB[] = {256};
 
 [[maybe_unused]] const bool registered = [] {
   yb::describe_workload("io", "file_read",
-                        "every 4 KiB block of a generated file (size_mib) read once per operation, in order or in a "
-                        "fixed random permutation; page cache warm (the file is read once before measuring); the "
-                        "file is unlinked as soon as it is open; items = blocks; lat_* per operation (whole file)");
+                        "every 4 KiB block of a generated file (size_mib, in $TMPDIR or /tmp) read once per operation, in "
+                        "order or in a fixed random permutation; page cache warm: the file is read once before "
+                        "measuring and page_cache_resident (mincore, 0..1) says how much of it was still cached "
+                        "after the timed loop; skipped when the folder's free space or MemAvailable cannot hold "
+                        "it; the file is unlinked as soon as it is open; items = blocks; time per operation is the "
+                        "whole file (too long for per-operation latency samples)");
   yb::describe_implementation("io", "pread", "one thread, one blocking pread per block");
   yb::describe_implementation("io", "thread_pool", "a pool of threads doing blocking pread, blocks from an atomic counter");
   for (const int mib : kFileSizesMiB) {
@@ -246,10 +319,14 @@ constexpr int kFileSizesMiB[] = {64};
                                {{"order", random ? "random" : "seq"}, {"size_mib", std::to_string(mib)}}};
         if (variant.param != nullptr) name.params.emplace_back(variant.param, std::to_string(variant.width));
         yb::register_benchmark(std::move(name), [variant, random, mib](benchmark::State& state) {
+          const std::uint64_t bytes = static_cast<std::uint64_t>(mib) * kMiB;
+          if (const std::string shortfall = TestFile::room_shortfall(bytes); !shortfall.empty()) {
+            return yb::skip(state, shortfall);
+          }
           std::unique_ptr<TestFile> file;
           std::unique_ptr<FileRead> reader;
           try {
-            file = std::make_unique<TestFile>(static_cast<std::uint64_t>(mib) << 20);
+            file = std::make_unique<TestFile>(bytes);
             reader = std::make_unique<FileRead>(*file, variant.reader, variant.width, random, operation_timeout());
           } catch (const std::exception& error) {
             state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
@@ -266,11 +343,13 @@ constexpr int kFileSizesMiB[] = {64};
             return sum;
           });
           const int threads = reader->threads();
+          const double cached = file->cached_fraction();
           reader.reset();
           file.reset();
           if (state.error_occurred()) return;
           state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(blocks * kBlockSize));
           state.counters["threads"] = threads == 0 ? 1 : threads;
+          if (cached >= 0) state.counters["page_cache_resident"] = cached;
         });
       }
     }

@@ -42,6 +42,17 @@ class TestFile {
   explicit TestFile(std::uint64_t bytes);  // throws std::runtime_error
   int fd() const { return fd_.get(); }
   std::uint64_t blocks() const { return blocks_; }
+  // The share of the file's pages in the page cache now (mincore), 0..1; negative when unknown.
+  double cached_fraction() const;
+
+  // Where the file goes: $TMPDIR, or /tmp.
+  static std::string directory();
+  // Why a file of `bytes` cannot be written to directory() and kept in the page cache here (free
+  // space of that folder, MemAvailable), or empty when it can.
+  static std::string room_shortfall(std::uint64_t bytes);
+  // The same decision from given numbers.
+  static std::string room_shortfall(std::uint64_t bytes, const std::string& directory, std::uint64_t free_bytes,
+                                    std::uint64_t available_memory);
 
  private:
   Fd fd_;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "census.h"
 #include "io/pipe_file.h"
@@ -63,6 +64,24 @@ INSTANTIATE_TEST_SUITE_P(Io, FileOf,
                            return std::string(io::kFileReaderNames[static_cast<int>(info.param.reader)]) + "_" +
                                   std::to_string(info.param.width);
                          });
+
+TEST(FileRead, TheFileStartsInThePageCache) {
+  const io::TestFile file(1u << 20);
+  EXPECT_GT(file.cached_fraction(), 0.9);
+}
+
+TEST(FileRead, NoRoomIsAReasonNamingTheShortfall) {
+  constexpr std::uint64_t MiB = 1u << 20;
+  EXPECT_EQ(io::TestFile::room_shortfall(256 * MiB, "/tmp", 1024 * MiB, 1024 * MiB), "");
+  const std::string disk = io::TestFile::room_shortfall(256 * MiB, "/tmp", 100 * MiB, 1024 * MiB);
+  EXPECT_NE(disk.find("free in /tmp"), std::string::npos) << disk;
+  EXPECT_NE(disk.find("100 MiB"), std::string::npos) << disk;
+  const std::string memory = io::TestFile::room_shortfall(256 * MiB, "/tmp", 1024 * MiB, 300 * MiB);
+  EXPECT_NE(memory.find("MemAvailable"), std::string::npos) << memory;
+  EXPECT_NE(memory.find("300 MiB"), std::string::npos) << memory;
+  // This machine's own figures: a file larger than any disk never fits.
+  EXPECT_NE(io::TestFile::room_shortfall(std::uint64_t{1} << 62), "");
+}
 
 TEST(FileRead, TheFileIsGoneFromItsDirectory) {
   const Census before;
