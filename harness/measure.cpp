@@ -80,10 +80,21 @@ bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t 
   return false;
 }
 
-std::string latency_skip_reason(double mean_ns) {
+std::string latency_skip_reason(double mean_ns, double items_per_operation) {
   const auto& settings = measure_settings();
   const double clock_ns = clock_read_ns();
   char reason[160] = "";
+  if (items_per_operation > 0) {
+    const double item_ns = mean_ns / items_per_operation;
+    if (item_ns < settings.latency_min_clock_reads * clock_ns) {
+      std::snprintf(reason, sizeof(reason), "latency: mean only (item %.1f ns < %.0f clock reads of %.1f ns)",
+                    item_ns, settings.latency_min_clock_reads, clock_ns);
+    } else if (std::max(1.0, settings.latency_seconds * 1e9 / mean_ns) * items_per_operation < kMinLatencySamples) {
+      std::snprintf(reason, sizeof(reason), "latency: mean only (fewer than %d items fit %.3g s)", kMinLatencySamples,
+                    settings.latency_seconds);
+    }
+    return reason;
+  }
   if (mean_ns < settings.latency_min_clock_reads * clock_ns) {
     std::snprintf(reason, sizeof(reason), "latency: mean only (op %.1f ns < %.0f clock reads of %.1f ns)", mean_ns,
                   settings.latency_min_clock_reads, clock_ns);

@@ -13,6 +13,10 @@
 //      (context switches, migrations, page faults, task clock) over further operations;
 //   5. latency pass (untimed, bounded in count and time): each operation timed on its own,
 //      only where one clock read is small against the operation and at least 10 samples fit.
+//      An operation made of items that it can time itself (a load generator's requests) is
+//      written as `std::uint64_t(LatencyHistogram* items)`: it gets null everywhere else and, in
+//      this pass only, a histogram to record each item into, so lat_* are per item and no clock
+//      read of theirs is in the timed loop or beside the perf events of pass 4.
 // During Google Benchmark's separate memory pass only the loop runs, counted by heap_counter.
 //
 // Values escape through benchmark::DoNotOptimize's const& overload only: in Google Benchmark
@@ -28,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "heap_counter.h"
@@ -85,8 +90,10 @@ MemorySample probe_memory_once(const std::function<void()>& one_operation);
 bool in_memory_manager_pass();
 // Ends the benchmark with SkipWithError naming both values when they differ.
 bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where);
-// Empty when per-operation latency should be sampled for an operation of `mean_ns`, else why not.
-std::string latency_skip_reason(double mean_ns);
+// Empty when latency should be sampled for an operation of `mean_ns`, else why not. With
+// `items_per_operation` > 0 the samples are that many items per operation, each timed by the
+// operation itself, and at least one operation runs whatever the budget.
+std::string latency_skip_reason(double mean_ns, double items_per_operation = 0);
 void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory,
             const SystemUsage& loop_usage, const EventSample& events, const LatencyHistogram* latency,
             const std::string& latency_skipped);
@@ -94,8 +101,16 @@ void report(benchmark::State& state, const Expectation& expected, const MemorySa
 }  // namespace detail
 
 template <class Operation>
-void measure(benchmark::State& state, const Expectation& expected, Operation&& operation) {
+void measure(benchmark::State& state, const Expectation& expected, Operation&& item_or_whole_operation) {
   using clock = std::chrono::steady_clock;
+  constexpr bool times_items = std::is_invocable_r_v<std::uint64_t, Operation&, LatencyHistogram*>;
+  const auto operation = [&]() -> std::uint64_t {
+    if constexpr (times_items) {
+      return item_or_whole_operation(nullptr);
+    } else {
+      return item_or_whole_operation();
+    }
+  };
   const bool memory_pass = detail::in_memory_manager_pass();
 
   detail::MemorySample memory;
@@ -126,18 +141,25 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& o
                          static_cast<double>(state.iterations());
   const detail::EventSample events =
       detail::count_kernel_events(mean_ns, state.iterations(), [&] { benchmark::DoNotOptimize(operation()); });
-  std::string latency_skipped = detail::latency_skip_reason(mean_ns);
+  std::string latency_skipped = detail::latency_skip_reason(
+      mean_ns, times_items ? static_cast<double>(expected.items_per_operation) : 0);
   std::unique_ptr<LatencyHistogram> latency;
   if (latency_skipped.empty()) {
     latency = std::make_unique<LatencyHistogram>();
     const auto& settings = measure_settings();
     const auto deadline = clock::now() + std::chrono::duration<double>(settings.latency_seconds);
-    for (std::uint64_t sample = 0; sample < settings.latency_samples; ++sample) {
-      const auto start = clock::now();
-      benchmark::DoNotOptimize(operation());
-      const auto end = clock::now();
-      latency->record(static_cast<std::uint64_t>(std::chrono::nanoseconds(end - start).count()));
-      if (end >= deadline) break;
+    if constexpr (times_items) {
+      do {
+        benchmark::DoNotOptimize(item_or_whole_operation(latency.get()));
+      } while (latency->count() < settings.latency_samples && clock::now() < deadline && !state.error_occurred());
+    } else {
+      for (std::uint64_t sample = 0; sample < settings.latency_samples; ++sample) {
+        const auto start = clock::now();
+        benchmark::DoNotOptimize(operation());
+        const auto end = clock::now();
+        latency->record(static_cast<std::uint64_t>(std::chrono::nanoseconds(end - start).count()));
+        if (end >= deadline) break;
+      }
     }
   }
   detail::report(state, expected, memory, usage, events, latency.get(), latency_skipped);

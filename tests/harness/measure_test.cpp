@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -40,6 +41,10 @@ Reporter run_only(const std::string& prefix) {
   return total;
 }
 
+// test/times_its_items: an operation of kItems items, the i-th "taking" i microseconds.
+constexpr std::uint64_t kItems = 10;
+int item_timed_operations = 0;
+
 const bool registered = [] {
   benchmark::RegisterBenchmark("test/wrong_checksum", [](benchmark::State& state) {
     yb::measure(state, {42, 1}, [] { return std::uint64_t{41}; });
@@ -56,6 +61,15 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("test/repeated", [](benchmark::State& state) {
     yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
   })->Iterations(10)->Repetitions(3);
+  benchmark::RegisterBenchmark("test/times_its_items", [](benchmark::State& state) {
+    yb::measure(state, {kItems, kItems}, [](yb::LatencyHistogram* items) {
+      if (items == nullptr) return kItems;
+      ++item_timed_operations;
+      // Known values instead of clock readings: what the harness reports must be these.
+      for (std::uint64_t i = 1; i <= kItems; ++i) items->record(i * 1000);
+      return kItems;
+    });
+  })->Iterations(20);
   return true;
 }();
 
@@ -99,6 +113,24 @@ TEST(Measure, SkipEndsTheBenchmarkWithTheReasonMarkedAsASkip) {
   ASSERT_EQ(reporter.runs.size(), 1u);
   EXPECT_TRUE(reporter.runs.front().error_occurred);
   EXPECT_EQ(reporter.runs.front().error_message, "skipped: needs 2^20 mappings, vm.max_map_count is 65530");
+}
+
+TEST(Measure, AnOperationThatTimesItsItemsReportsPerItemLatencyFromTheLatencyPassOnly) {
+  // The operation takes no real time; its items are what is sampled, whatever the clock costs.
+  const double min_clock_reads = std::exchange(yb::measure_settings().latency_min_clock_reads, 0);
+  item_timed_operations = 0;
+  const auto reporter = run_only("test/times_its_items");
+  yb::measure_settings().latency_min_clock_reads = min_clock_reads;
+  ASSERT_EQ(reporter.runs.size(), 1u);
+  const auto& run = reporter.runs.front();
+  ASSERT_FALSE(run.error_occurred) << run.error_message;
+  ASSERT_TRUE(run.counters.count("lat_samples")) << run.report_label;
+  EXPECT_GE(item_timed_operations, 1);
+  // Only the latency pass hands out the histogram, and every item of its operations is in it.
+  EXPECT_EQ(run.counters.at("lat_samples").value, static_cast<double>(item_timed_operations * kItems));
+  EXPECT_EQ(run.counters.at("lat_max_ns").value, 10000);
+  EXPECT_NEAR(run.counters.at("lat_p50_ns").value, 5000, 5000 * 0.004);
+  EXPECT_NEAR(run.counters.at("lat_p90_ns").value, 9000, 9000 * 0.004);
 }
 
 TEST(Reporters, PlainNamesDropTheRealTimeSuffix) {
