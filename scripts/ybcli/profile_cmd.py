@@ -61,14 +61,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -165,12 +171,31 @@ def execute(args: argparse.Namespace) -> int:
         raise SetupError(f"the {PRESET} preset has no family executables in {_shown(paths.bin_dir(PRESET))}/")
     selection = select(args.benchmark, executables)
     out_dir = (args.out / selection.label / args.tool).resolve()
+    # This benchmark's previous profile with this tool is set aside, and comes back if this one fails.
+    previous = out_dir.with_name(f".{out_dir.name}.previous")
     try:
         if out_dir.exists():
-            shutil.rmtree(out_dir)  # this benchmark's previous profile with this tool, nothing else
+            shutil.rmtree(previous, ignore_errors=True)
+            out_dir.rename(previous)
         out_dir.mkdir(parents=True)
     except OSError as error:
-        raise UsageError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
+        if previous.exists() and not out_dir.exists():
+            previous.rename(out_dir)
+        blocker = next((parent for parent in out_dir.parents if parent.is_file()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else error.strerror
+        raise UsageError(f"cannot create the output folder {out_dir}: {reason}") from None
+    try:
+        _profile(selection, out_dir, args, modifier)
+    except BaseException:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        if previous.exists():
+            previous.rename(out_dir)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+    return 0
+
+
+def _profile(selection: Selection, out_dir: pathlib.Path, args: argparse.Namespace, modifier: str) -> None:
     shown = ", ".join(selection.names[:3]) + (f" and {len(selection.names) - 3} more" if len(selection.names) > 3 else "")
     build.say(f"profiling {shown} with {args.tool} into {_shown(out_dir)}/")
 
@@ -184,7 +209,6 @@ def execute(args: argparse.Namespace) -> int:
     outcome.artifacts.append((page, "this profile's page: the tables above, links to every file"))
 
     print(render_terminal(selection, args.tool, outcome))
-    return 0
 
 
 def _shown(path: pathlib.Path) -> str:
