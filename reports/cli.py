@@ -37,14 +37,19 @@ def default_out(first_results: str) -> Path:
 def generate(paths: list, out_dir, quiet: bool = True) -> dict:
     """Load, check and write a report; returns {"index", "summary", "charts", "seconds"}.
     Raises ReportError before writing anything when an input is bad."""
-    from . import colors, compare, html, markdown
+    from . import colors, compare, contexts, html, markdown
     from .draw import draw_all
     from .load import load_all
     from .model import Report
     from .output import prepare_out_dir, write_atomic
 
     started = time.monotonic()
-    report = Report(load_all(paths))
+    files = load_all(paths)
+    contexts.check_same_measure(files)
+    report = Report(files)
+    if not quiet:
+        for warning in contexts.warnings(files):
+            print(f"{PROG}: warning: {warning}", file=sys.stderr)
     out = prepare_out_dir(out_dir)
     palette = colors.assign(report.implementations())
     compared = compare.compare_report(report) if report.comparing else []

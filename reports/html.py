@@ -2,7 +2,7 @@
 run context, warnings, metrics not measured, the comparison, then charts and tables per section."""
 from html import escape
 
-from . import claims, metrics, tables, units
+from . import claims, contexts, metrics, tables, units
 from .availability import missing_metrics, run_reasons
 from .compare import grouped
 from .model import case_label
@@ -76,6 +76,7 @@ def _warnings(report) -> list:
             items.append(f"{who}{len(results.ignored)} benchmark name(s) not in family/workload/implementation/"
                          f"param:value form were left out: {shown}")
         items.extend(f"{who}{note}" for note in results.notes)
+    items.extend(contexts.warnings(report.files))
     failed = [b for b in report.current if b.failed]
     if failed:
         items.append(f"{len(failed)} benchmark(s) failed or were skipped; they are listed below and left out "

@@ -1,6 +1,6 @@
 """summary.md: a compact Markdown summary for CI step summaries (no images): run line, warnings, one
 table per section, the comparison's changes beyond noise, and the metrics that were not measured."""
-from . import claims, metrics, tables, units
+from . import claims, contexts, metrics, tables, units
 from .availability import missing_metrics, run_reasons
 
 
@@ -48,6 +48,7 @@ def build(report, compared: list, report_path: str = "index.html") -> str:
     for results in report.files:
         if results.partial:
             lines.append(f"> ⚠ **{results.label}** is a partial run.")
+    lines.extend(f"> ⚠ {warning}" for warning in contexts.warnings(report.files))
     if failed:
         lines.append("> ⚠ Failed or skipped: " + "; ".join(f"`{b.run_name}` ({b.error})" for b in failed))
     if any(line.startswith(">") for line in lines[-3:]):
