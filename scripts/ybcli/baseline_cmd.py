@@ -130,8 +130,8 @@ def _write_compact(path: pathlib.Path, document: dict) -> None:
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     except OSError as error:
-        if temporary.parent.is_dir():
-            temporary.unlink(missing_ok=True)
+        if temporary.is_file():
+            temporary.unlink()
         if path.parent.exists() and not path.parent.is_dir():
             raise UsageError(f"cannot write the baseline {path}: {path.parent} is a file, not a folder") from None
         raise UsageError(f"cannot write the baseline {path}: {error.strerror}") from None
