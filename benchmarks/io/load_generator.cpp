@@ -13,27 +13,31 @@ namespace io {
 using clock = std::chrono::steady_clock;
 
 LoadGenerator::LoadGenerator(const Address& address, Transport transport, EchoShape shape,
-                             std::chrono::milliseconds timeout)
-    : shape_(shape), timeout_(timeout) {
+                             std::chrono::milliseconds timeout, Connect when)
+    : address_(address), transport_(transport), shape_(shape), timeout_(timeout) {
   if (shape.size <= 8) throw std::runtime_error("echo message size must be > 8 bytes (an id, then the pattern)");
   conns_.resize(static_cast<std::size_t>(shape.conns));
   for (int i = 0; i < shape.conns; ++i) {
     Conn& conn = conns_[static_cast<std::size_t>(i)];
-    conn.fd = connect_to(address, transport);
     conn.out.assign(static_cast<std::size_t>(shape.size), pattern_byte(i));
     conn.in.assign(static_cast<std::size_t>(shape.size), 0);
   }
-  if (shape.conns == 1) {
+  if (when == Connect::now) connect();
+}
+
+void LoadGenerator::connect() {
+  for (Conn& conn : conns_) conn.fd = connect_to(address_, transport_);
+  if (shape_.conns == 1) {
     timeval limit{};
-    limit.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    limit.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    limit.tv_sec = static_cast<time_t>(timeout_.count() / 1000);
+    limit.tv_usec = static_cast<suseconds_t>((timeout_.count() % 1000) * 1000);
     ::setsockopt(conns_[0].fd.get(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     ::setsockopt(conns_[0].fd.get(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     return;
   }
   epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw std::runtime_error(errno_text("client epoll_create1"));
-  for (int i = 0; i < shape.conns; ++i) {
+  for (int i = 0; i < shape_.conns; ++i) {
     const int fd = conns_[static_cast<std::size_t>(i)].fd.get();
     set_nonblocking(fd);
     epoll_event event{};

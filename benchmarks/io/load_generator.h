@@ -23,8 +23,15 @@ class LoadGenerator {
  public:
   static constexpr std::uint64_t kFailed = ~std::uint64_t{0};
 
-  // Connects shape.conns connections; throws std::runtime_error when one cannot be opened.
-  LoadGenerator(const Address& address, Transport transport, EchoShape shape, std::chrono::milliseconds timeout);
+  enum class Connect { now, later };
+  // Connects shape.conns connections (or, with Connect::later, only allocates what they need and
+  // leaves connect() to the caller); throws std::runtime_error when one cannot be opened.
+  LoadGenerator(const Address& address, Transport transport, EchoShape shape, std::chrono::milliseconds timeout,
+                Connect when = Connect::now);
+  // Opens the connections without allocating, so a caller counting a server's heap can connect
+  // while the server accepts: more connections than the listen backlog (somaxconn) only complete
+  // while someone accepts them.
+  void connect();
   ~LoadGenerator();
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;
@@ -53,6 +60,8 @@ class LoadGenerator {
   void begin_message(Conn& conn, int index);
   std::uint64_t fail(std::string what);
 
+  Address address_;
+  Transport transport_;
   EchoShape shape_;
   std::chrono::milliseconds timeout_;
   std::vector<Conn> conns_;
