@@ -1,7 +1,11 @@
 // blocking_threads: one OS thread per connection doing blocking recv/send, plus an acceptor
-// thread. Each worker runs on a stack this server maps itself (8 MiB reserved, like glibc's
-// default, with a guard page), so the resident part of the stacks can be counted per connection
-// and no stack is reused from glibc's cache between benchmarks.
+// thread. Each worker runs on a stack this server maps itself, with a guard page, so the resident
+// part of the stacks can be counted per connection and no stack is reused from glibc's cache
+// between benchmarks:
+//   stack:default  8 MiB reserved, like glibc's default
+//   stack:64k      64 KiB (pthread_attr_setstack), what a server that knows its handler's depth
+//                  would choose: less address space per thread, the same resident pages
+// The model stops at 1,024 connections (kMaxConnections): see limit() below.
 #include <poll.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -12,6 +16,7 @@
 #include <cerrno>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -20,7 +25,9 @@
 namespace io {
 namespace {
 
-constexpr std::size_t kStackBytes = 8u << 20;
+enum StackVariant { default_stack = 0, small_stack = 1 };
+constexpr std::size_t kStackBytes[] = {8u << 20, 64u << 10};
+constexpr int kMaxConnections = 1024;
 
 struct Worker {
   int fd = -1;
@@ -47,7 +54,7 @@ void* echo_connection(void* argument) {
 
 class BlockingThreads final : public EchoServer {
  public:
-  explicit BlockingThreads(Fd listener) : listener_(std::move(listener)) {
+  BlockingThreads(Fd listener, int variant) : listener_(std::move(listener)), stack_bytes_(kStackBytes[variant]) {
     acceptor_ = std::thread([this] { accept_loop(); });
   }
 
@@ -59,7 +66,7 @@ class BlockingThreads final : public EchoServer {
     for (const Worker& worker : workers_) {
       ::pthread_join(worker.thread, nullptr);
       ::close(worker.fd);
-      ::munmap(worker.stack, kStackBytes);
+      ::munmap(worker.stack, stack_bytes_);
     }
   }
 
@@ -68,10 +75,10 @@ class BlockingThreads final : public EchoServer {
   std::int64_t mapped_resident_bytes() const override {
     std::lock_guard lock(mutex_);
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    std::vector<unsigned char> resident(kStackBytes / page);
+    std::vector<unsigned char> resident(stack_bytes_ / page);
     std::int64_t total = 0;
     for (const Worker& worker : workers_) {
-      if (::mincore(worker.stack, kStackBytes, resident.data()) != 0) continue;
+      if (::mincore(worker.stack, stack_bytes_, resident.data()) != 0) continue;
       for (const unsigned char page_bits : resident) total += (page_bits & 1) ? static_cast<std::int64_t>(page) : 0;
     }
     return total;
@@ -94,12 +101,12 @@ class BlockingThreads final : public EchoServer {
   }
 
   bool start_worker(int fd) {
-    void* stack = ::mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    void* stack = ::mmap(nullptr, stack_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) return false;
     ::mprotect(stack, static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), PROT_NONE);  // guard page
     pthread_attr_t attributes;
     ::pthread_attr_init(&attributes);
-    ::pthread_attr_setstack(&attributes, stack, kStackBytes);
+    ::pthread_attr_setstack(&attributes, stack, stack_bytes_);
     Worker worker{fd, stack, {}};
     // Created and recorded under the lock, so a worker that has echoed is always on the list.
     std::lock_guard lock(mutex_);
@@ -107,7 +114,7 @@ class BlockingThreads final : public EchoServer {
                                         reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)));
     ::pthread_attr_destroy(&attributes);
     if (failed != 0) {
-      ::munmap(stack, kStackBytes);
+      ::munmap(stack, stack_bytes_);
       return false;
     }
     workers_.push_back(worker);
@@ -116,6 +123,7 @@ class BlockingThreads final : public EchoServer {
   }
 
   Fd listener_;
+  const std::size_t stack_bytes_;
   StopSignal stop_;
   mutable std::mutex mutex_;
   std::vector<Worker> workers_;
@@ -123,10 +131,27 @@ class BlockingThreads final : public EchoServer {
   std::thread acceptor_;
 };
 
+// Where the model stops. Memory is not it: a parked worker's resident stack is a few pages,
+// whatever its reservation (stack_bytes_per_conn). Ten thousand threads are: on 2 vCPUs every round trip wakes one of
+// them (a voluntary switch per side), creating them is seconds of setup per benchmark, and each
+// one is a task the whole machine's scheduler, ps and perf must walk.
+std::string limit(int conns, int) {
+  if (conns <= kMaxConnections) return "";
+  return "thread per connection is run up to " + std::to_string(kMaxConnections) + " connections; " +
+         std::to_string(conns) + " would be " + std::to_string(conns) + " threads (the epoll, io_uring and coroutine "
+         "servers hold that many on one)";
+}
+
 [[maybe_unused]] const bool registered = register_echo_server({
     "blocking_threads",
-    "one OS thread per connection, blocking recv/send (8 MiB mapped stacks), plus an acceptor thread",
-    [](Fd listener, int) -> std::unique_ptr<EchoServer> { return std::make_unique<BlockingThreads>(std::move(listener)); },
+    "one OS thread per connection, blocking recv/send (stack:default = 8 MiB mapped stacks, stack:64k), plus an "
+    "acceptor thread",
+    [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
+      return std::make_unique<BlockingThreads>(std::move(listener), variant);
+    },
+    "stack",
+    {"default", "64k"},
+    limit,
 });
 
 }  // namespace
