@@ -22,8 +22,8 @@
 // their code is single-threaded, so TSan had no race to find there), and sanitizer_visible()
 // below refuses to compile in a file that is still instrumented.
 //
-// Without a sanitizer every function here is empty and StackBounds holds nothing: the measured
-// code is the same as if this header did not exist.
+// Without a sanitizer every function here is empty and StackBounds holds nothing: a switch costs
+// what it cost before.
 #pragma once
 
 #include <cstddef>
@@ -49,8 +49,10 @@ struct StackBounds {};  // nothing to remember when no sanitizer listens
 #endif
 
 // Brackets one switch away from the current stack: construct it right before the switch to the
-// stack `to`, call landed() first thing when the switch comes back here. Returns the stack that
-// switched back (the coroutine's, or whichever resumed this side).
+// stack `to`, call landed() first thing when the switch comes back here; it returns the stack
+// that switched back (the coroutine's, or whichever resumed this side). When the switch comes
+// back as an exception instead (Boost.Context unwinding a fiber destroyed while suspended), the
+// destructor lands it; the destroying side must then have announced its switch like any other.
 class FiberSwitch {
  public:
   explicit FiberSwitch([[maybe_unused]] const StackBounds& to) {
@@ -58,10 +60,19 @@ class FiberSwitch {
     __sanitizer_start_switch_fiber(&fake_stack_, to.bottom, to.size);
 #endif
   }
+  FiberSwitch(const FiberSwitch&) = delete;
+  FiberSwitch& operator=(const FiberSwitch&) = delete;
+  ~FiberSwitch() {
+#if YB_FIBER_ASAN
+    if (!landed_) landed();
+#endif
+  }
+
   StackBounds landed() {
 #if YB_FIBER_ASAN
     StackBounds from;
     __sanitizer_finish_switch_fiber(fake_stack_, &from.bottom, &from.size);
+    landed_ = true;
     return from;
 #else
     return {};
@@ -71,6 +82,7 @@ class FiberSwitch {
  private:
 #if YB_FIBER_ASAN
   void* fake_stack_ = nullptr;  // this side's use-after-return frames, kept while it is away
+  bool landed_ = false;
 #endif
 };
 
@@ -91,6 +103,24 @@ inline StackBounds fiber_entered() {
 inline void fiber_leaving_for_good([[maybe_unused]] const StackBounds& to) {
 #if YB_FIBER_ASAN
   __sanitizer_start_switch_fiber(nullptr, to.bottom, to.size);
+#endif
+}
+
+// Runs a coroutine's body on its stack, then announces its final switch back to `caller` (read
+// when the body ends: the body's switches keep it up to date), also when Boost.Context unwinds
+// the body of a fiber destroyed while suspended.
+template <class Body>
+void run_fiber_body(Body&& body, [[maybe_unused]] const StackBounds& caller) {
+#if YB_FIBER_ASAN
+  try {
+    body();
+  } catch (...) {
+    fiber_leaving_for_good(caller);
+    throw;
+  }
+  fiber_leaving_for_good(caller);
+#else
+  body();  // no handler: without ASan nothing is added around the body
 #endif
 }
 
@@ -122,7 +152,7 @@ struct BoundsRecordingStack {
 };
 
 // The stack allocator to give a Boost.Context fiber: under ASan, one that records the stack's
-// bounds into `*bounds`; otherwise `allocator` itself, so the measured code is unchanged.
+// bounds into `*bounds`; otherwise `allocator` itself.
 template <class StackAllocator>
 auto sanitizer_visible(StackAllocator allocator, [[maybe_unused]] StackBounds* bounds) {
 #if defined(__SANITIZE_THREAD__)

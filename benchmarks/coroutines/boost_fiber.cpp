@@ -30,6 +30,7 @@
 #include "coroutines/implementation.h"
 #include "coroutines/resume_yield.h"
 #include "coroutines/workloads.h"
+#include "fiber_sanitizer.h"
 
 namespace {
 
@@ -42,9 +43,16 @@ constexpr std::size_t kStackBytes = 64 * 1024;
 enum Stack : int { fixed, protected_, pooled };
 
 // What a body calls yield() on: lives on the fiber's stack and holds the fiber that resumed it.
+// Every switch is announced to AddressSanitizer (harness/fiber_sanitizer.h; nothing otherwise).
 struct Suspender {
   context::fiber caller;
-  void yield() { caller = std::move(caller).resume(); }
+  [[no_unique_address]] yb::StackBounds caller_stack;
+
+  void yield() {
+    yb::FiberSwitch to_caller(caller_stack);
+    caller = std::move(caller).resume();
+    caller_stack = to_caller.landed();
+  }
 };
 
 // A fiber as a resume/yield handle (see resume_yield.h). Movable: nothing points at it.
@@ -53,16 +61,35 @@ class FiberCoroutine {
   FiberCoroutine() = default;
   template <class StackAllocator, class Body>
   FiberCoroutine(StackAllocator stack, Body body)
-      : fiber_(std::allocator_arg, std::move(stack), [body = std::move(body)](context::fiber&& caller) mutable {
-          Suspender self{std::move(caller)};
-          body(self);
-          return std::move(self.caller);
-        }) {}
+      : fiber_(std::allocator_arg, yb::sanitizer_visible(std::move(stack), &stack_),
+               [body = std::move(body)](context::fiber&& caller) mutable {
+                 Suspender self{std::move(caller), yb::fiber_entered()};
+                 yb::run_fiber_body([&] { body(self); }, self.caller_stack);
+                 return std::move(self.caller);
+               }) {}
+  FiberCoroutine(FiberCoroutine&&) noexcept = default;
+  // Swaps, so a fiber assigned over is destroyed by the other's destructor, announced.
+  FiberCoroutine& operator=(FiberCoroutine&& other) noexcept {
+    std::swap(stack_, other.stack_);
+    std::swap(fiber_, other.fiber_);
+    return *this;
+  }
+  // Destroying a suspended fiber switches to it (Boost unwinds its stack), so it is announced.
+  ~FiberCoroutine() {
+    if (!fiber_) return;
+    yb::FiberSwitch to_fiber(stack_);
+    fiber_ = context::fiber();
+  }
 
-  void resume() { fiber_ = std::move(fiber_).resume(); }
+  void resume() {
+    yb::FiberSwitch to_fiber(stack_);
+    fiber_ = std::move(fiber_).resume();
+    to_fiber.landed();
+  }
   bool done() const { return !fiber_; }  // a finished fiber's resume returns an empty one
 
  private:
+  [[no_unique_address]] yb::StackBounds stack_;  // before fiber_: its stack allocator writes it
   context::fiber fiber_;
 };
 

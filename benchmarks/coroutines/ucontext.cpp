@@ -5,7 +5,8 @@
 // few registers. The coroutine's control block (both contexts, the body) sits at the top of its
 // own stack, so a coroutine costs one malloc and is freed when its body returns. The heap keeps
 // freed stacks for reuse within an operation and gives them back at its end, as for
-// boost_fiber's stack:fixed (see there).
+// boost_fiber's stack:fixed (see there). Every switch is announced to AddressSanitizer
+// (harness/fiber_sanitizer.h; nothing otherwise); ThreadSanitizer needs nothing here.
 #include <ucontext.h>
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "coroutines/implementation.h"
 #include "coroutines/resume_yield.h"
 #include "coroutines/workloads.h"
+#include "fiber_sanitizer.h"
 
 namespace {
 
@@ -30,14 +32,21 @@ constexpr std::size_t kStackBytes = 64 * 1024;
 // pointers into it (uc_link, the saved FPU state).
 template <class Body>
 struct Control {
-  explicit Control(Body&& b, void* stack_block) : body(std::move(b)), block(stack_block) {}
+  explicit Control(Body&& b, void* stack_block, std::size_t stack_bytes)
+      : body(std::move(b)), block(stack_block), stack(yb::stack_bounds(stack_block, stack_bytes)) {}
   ucontext_t self{};
   ucontext_t caller{};
   Body body;
   void* block;
+  [[no_unique_address]] yb::StackBounds stack;
+  [[no_unique_address]] yb::StackBounds caller_stack;
   bool done = false;
 
-  void yield() { swapcontext(&self, &caller); }
+  void yield() {
+    yb::FiberSwitch to_caller(caller_stack);
+    swapcontext(&self, &caller);
+    caller_stack = to_caller.landed();
+  }
 };
 
 template <class Body>
@@ -49,10 +58,11 @@ class UContextCoroutine {
     if (block == nullptr) throw std::bad_alloc();
     const auto top = reinterpret_cast<std::uintptr_t>(block) + kStackBytes;
     const auto at = (top - sizeof(Control<Body>)) & ~std::uintptr_t{63};
-    control_ = new (reinterpret_cast<void*>(at)) Control<Body>(std::move(body), block);
+    const std::size_t stack_bytes = at - reinterpret_cast<std::uintptr_t>(block);
+    control_ = new (reinterpret_cast<void*>(at)) Control<Body>(std::move(body), block, stack_bytes);
     getcontext(&control_->self);
     control_->self.uc_stack.ss_sp = block;
-    control_->self.uc_stack.ss_size = at - reinterpret_cast<std::uintptr_t>(block);
+    control_->self.uc_stack.ss_size = stack_bytes;
     control_->self.uc_link = &control_->caller;  // where the body's return goes
     const auto address = reinterpret_cast<std::uintptr_t>(control_);
     // makecontext passes int arguments: the pointer travels in two halves.
@@ -67,7 +77,9 @@ class UContextCoroutine {
   ~UContextCoroutine() { release(); }
 
   void resume() {
+    yb::FiberSwitch to_coroutine(control_->stack);
     swapcontext(&control_->caller, &control_->self);
+    to_coroutine.landed();
     if (control_->done) release();  // a finished coroutine holds nothing
   }
   bool done() const { return control_ == nullptr; }
@@ -75,8 +87,10 @@ class UContextCoroutine {
  private:
   static void entry(unsigned high, unsigned low) {
     auto* control = reinterpret_cast<Control<Body>*>((static_cast<std::uintptr_t>(high) << 32) | low);
+    control->caller_stack = yb::fiber_entered();
     control->body(*control);
     control->done = true;
+    yb::fiber_leaving_for_good(control->caller_stack);
   }  // returning follows uc_link back into resume()
 
   // Frees the block; a coroutine still suspended holds only trivially destructible frames here.

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "fiber_sanitizer.h"
 #include "generators/implementation.h"
 #include "generators/workloads.h"
 
@@ -34,30 +35,50 @@ struct HeapStack {
 };
 
 // Runs `produce(yield)` on a fiber; each yield(value) suspends it until the next next().
+// Every switch is announced to AddressSanitizer (harness/fiber_sanitizer.h; nothing otherwise).
 template <class T>
 class FiberGenerator {
  public:
   template <class Producer>
   explicit FiberGenerator(Producer produce)
-      : producer_(std::allocator_arg, HeapStack{}, [this, produce](context::fiber&& consumer) mutable {
-          consumer_ = std::move(consumer);
-          produce([this](T value) {
-            value_ = std::move(value);
-            consumer_ = std::move(consumer_).resume();
-          });
-          return std::move(consumer_);
-        }) {}
+      : producer_(std::allocator_arg, yb::sanitizer_visible(HeapStack{}, &producer_stack_),
+                  [this, produce](context::fiber&& consumer) mutable {
+                    consumer_stack_ = yb::fiber_entered();
+                    consumer_ = std::move(consumer);
+                    yb::run_fiber_body([&] { produce([this](T value) { yield(std::move(value)); }); },
+                                       consumer_stack_);
+                    return std::move(consumer_);
+                  }) {}
+  FiberGenerator(const FiberGenerator&) = delete;
+  FiberGenerator& operator=(const FiberGenerator&) = delete;
+  // Destroying a suspended producer switches to it (Boost unwinds its stack), so it is announced.
+  ~FiberGenerator() {
+    if (!producer_) return;
+    yb::FiberSwitch to_producer(producer_stack_);
+    producer_ = context::fiber();
+  }
 
   // The next element, or nullptr once the producer has returned.
   const T* next() {
+    yb::FiberSwitch to_producer(producer_stack_);
     producer_ = std::move(producer_).resume();
+    to_producer.landed();
     return producer_ ? &value_ : nullptr;  // an empty fiber means the producer finished
   }
 
  private:
+  void yield(T value) {
+    value_ = std::move(value);
+    yb::FiberSwitch to_consumer(consumer_stack_);
+    consumer_ = std::move(consumer_).resume();
+    consumer_stack_ = to_consumer.landed();
+  }
+
   T value_{};
+  [[no_unique_address]] yb::StackBounds consumer_stack_;
+  [[no_unique_address]] yb::StackBounds producer_stack_;  // before producer_: its stack allocator writes it
   context::fiber consumer_;
-  context::fiber producer_;  // destroyed first: unwinds a suspended producer's stack
+  context::fiber producer_;
 };
 
 std::uint64_t sum_plus_one(std::uint64_t n) {
