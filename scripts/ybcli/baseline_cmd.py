@@ -101,6 +101,8 @@ def save(args) -> int:
         raise UsageError(f"{args.results}: cannot read: {error.strerror}") from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
         raise UsageError(f"{args.results}: not valid JSON ({error}); a truncated or foreign file?") from None
+    except RecursionError:
+        raise UsageError(f"{args.results}: not valid JSON (nested too deeply); a foreign file?") from None
     checked = gate.from_document(document, str(args.results))  # the same validation compare applies
     if not checked.benchmarks:
         raise UsageError(f"{args.results}: no benchmarks to keep")

@@ -91,12 +91,17 @@ def load(path) -> Results:
         raise UsageError(f"{path}: cannot read: {error.strerror}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: not valid JSON ({error}); a truncated or foreign file?") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not valid JSON (nested too deeply); a foreign file?") from None
     return from_document(document, str(path))
 
 
 def from_document(document, where: str) -> Results:
     if not isinstance(document, dict) or not isinstance(document.get("benchmarks"), list):
         raise UsageError(f"{where}: not a Google Benchmark results file (no 'benchmarks' list)")
+    for key in ("context", "yieldbench"):
+        if document.get(key) is not None and not isinstance(document[key], dict):
+            raise UsageError(f"{where}: '{key}' is not an object; a foreign file?")
     entries = document["benchmarks"]
     if not entries:
         raise UsageError(f"{where}: no benchmarks (the 'benchmarks' list is empty)")
@@ -113,6 +118,8 @@ def from_document(document, where: str) -> Results:
         if entry.get("run_type", "iteration") != "iteration":
             continue  # aggregates (mean, median, stddev, cv) are recomputed from the repetitions
         name = entry.get("run_name", entry["name"])
+        if not isinstance(name, str):
+            raise UsageError(f"{where}: benchmark entry {index} has a name that is not a string ({name!r})")
         side = benchmarks.setdefault(name, Side())
         if entry.get("error_occurred"):
             side.error = str(entry.get("error_message", "error"))
