@@ -90,11 +90,25 @@ CASES = {
                           'no "benchmarks" array'),
     "benchmarks not a list": (lambda tmp: _write(tmp / "dict.json", '{"benchmarks": {}}'), "no 'benchmarks' list",
                               '"benchmarks" is not an array'),
+    "nested too deeply": (lambda tmp: _write(tmp / "deep.json", "[" * 100_000), "nested too deeply",
+                          "nested too deeply"),
     "no benchmarks": (lambda tmp: _write(tmp / "none.json", {"context": {}, "benchmarks": []}), "no benchmarks",
                       '"benchmarks" array is empty'),
     "plain Google Benchmark": (lambda tmp: _write(tmp / "plain.json", PLAIN_GOOGLE_BENCHMARK),
                                "not yieldbench results", "no yieldbench-named benchmarks"),
 }
+
+
+def _good_with(**changes) -> dict:
+    document = json.loads(GOOD.read_text())
+    document.update(changes)
+    return document
+
+
+def _first_entry_named(name) -> dict:
+    document = json.loads(GOOD.read_text())
+    document["benchmarks"][0]["run_name"] = name
+    return document
 
 
 @pytest.fixture(params=list(CASES))
@@ -161,6 +175,21 @@ def test_report_refuses_a_bad_second_file_before_writing_anything(bad_file, tmp_
     assert reports.main([str(GOOD), str(path), "--out", str(out)]) == 2
     assert says in capsys.readouterr().err
     assert not out.exists()
+
+
+# Shapes the report draws around (it ignores what it cannot use) but the gate, which judges, refuses.
+@pytest.mark.parametrize("document, says", [
+    (_good_with(context="a string"), "'context' is not an object"),
+    (_good_with(yieldbench=[1]), "'yieldbench' is not an object"),
+    (_first_entry_named(["a", "list"]), "benchmark entry 0 has a name that is not a string"),
+    (_good_with(benchmarks=[1, 2]), "not yieldbench results"),
+])
+def test_the_gate_refuses_foreign_shapes_inside_results(document, says, tmp_path, capsys):
+    path = _write(tmp_path / "foreign.json", document)
+    assert main(["compare", str(GOOD), str(path)]) == 2
+    assert_one_line_error(capsys.readouterr().err, "compare", path, says)
+    assert main(["baseline", "save", str(path), "--dir", str(tmp_path / "baselines")]) == 2
+    assert_one_line_error(capsys.readouterr().err, "baseline", path, says)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode; the 'unreadable' case "
