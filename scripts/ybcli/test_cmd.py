@@ -1,18 +1,65 @@
-"""`yieldbench test`: build, then every test: GoogleTest through ctest, then the Python tests."""
-import argparse
-import subprocess
+"""`yieldbench test`: build, then every test: GoogleTest through ctest, then the Python tests.
 
-from . import build, paths
+With `--sanitize address|thread`: the asan (ASan + UBSan) or tsan preset instead, every C++ test,
+then every family executable over its whole suite at a smoke size, so the benchmark code runs
+sanitized too, not only the tests."""
+import argparse
+import json
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import time
+
+from . import build, families, paths
+
+SANITIZER_PRESETS = {"address": "asan", "thread": "tsan"}
+
+# Sanitizer options for every sanitized process: stop at the first report, with a stack, and make
+# the exit status say so (ctest and the family runs judge by it).
+SANITIZER_ENVIRONMENT = {
+    "asan": {
+        # Not detect_stack_use_after_return: it gives every fiber a fake stack of its own (an mmap of
+        # about a megabyte), and alive_many keeps 100,000 fibers alive at once.
+        "ASAN_OPTIONS": "halt_on_error=1:detect_leaks=1:strict_string_checks=1",
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+    },
+    "tsan": {
+        "TSAN_OPTIONS": "halt_on_error=1:second_deadlock_stack=1",
+    },
+}
+
+# Lines a sanitizer writes when it has found something (its exit status says so too; these make
+# sure a report in a child process, whose status nobody checks, is not missed).
+SANITIZER_REPORT = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error:"
+                              r"|ASan is ignoring requested __asan_handle_no_return")
+
+# The family run: every benchmark once, as briefly as the harness allows. What it checks is that
+# the code runs clean under the sanitizer, not how fast.
+SMOKE_FLAGS = ["--benchmark_min_time=0.001", "--benchmark_repetitions=1", "--yb_latency_seconds=0.005",
+               "--yb_progress"]
+FAMILY_TIMEOUT_SECONDS = 900  # per family executable; the slowest (tsan) takes a few minutes here
+
+# Families that are not compiled code: nothing for a sanitizer to see.
+NOT_SANITIZED = {"python": "CPython runs it, not code this project compiles"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sanitize", choices=sorted(SANITIZER_PRESETS), metavar="{address,thread}",
+                        help="build the asan (ASan + UBSan) or tsan preset instead of release, run every C++ test "
+                             "(ctest) and every benchmark of each compiled family once at a smoke size, failing on "
+                             "any sanitizer report or benchmark error. The Python tests are not run: they exercise "
+                             "the release build, so running them again would add time and no sanitizer coverage")
     parser.add_argument("--ctest-args", default="", metavar="ARGS",
                         help="extra arguments for ctest, e.g. \"-R Histogram\"")
     parser.add_argument("--pytest-args", default="", metavar="ARGS",
-                        help="extra arguments for pytest, e.g. \"-k smoke\"")
+                        help="extra arguments for pytest, e.g. \"-k smoke\" (not used with --sanitize)")
 
 
 def execute(args: argparse.Namespace) -> int:
+    if args.sanitize:
+        return _execute_sanitized(SANITIZER_PRESETS[args.sanitize], args.ctest_args.split())
     build.bootstrap(profiling=True)  # the tests include `yieldbench profile` under each tool
     build.build("release")
     build.say("running the C++ tests (ctest)")
@@ -20,7 +67,132 @@ def execute(args: argparse.Namespace) -> int:
     build.say("running the Python tests (pytest)")
     pytest = subprocess.run([paths.PYTHON, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider",
                              *args.pytest_args.split()], cwd=paths.REPO_ROOT)
-    failed = [name for name, done in (("ctest", ctest), ("pytest", pytest)) if done.returncode != 0]
+    return _verdict([name for name, done in (("ctest", ctest), ("pytest", pytest)) if done.returncode != 0])
+
+
+def _execute_sanitized(preset: str, ctest_args: list) -> int:
+    build.bootstrap()
+    build.build(preset)
+    environment = {**os.environ, **SANITIZER_ENVIRONMENT[preset]}
+    for source in uninstrumented_sources(paths.build_dir(preset)):
+        build.say(f"{preset}: {source} is compiled without TSan instrumentation: it creates Boost.Context fibers, "
+                  f"whose switches TSan cannot follow (see harness/fiber_sanitizer.h)")
+    build.say(f"running the C++ tests under the {preset} preset (ctest)")
+    ctest = subprocess.run(["ctest", "--preset", preset, *ctest_args], cwd=paths.REPO_ROOT, env=environment)
+    failed = [] if ctest.returncode == 0 else ["ctest"]
+    log_dir = paths.build_dir(preset) / "sanitized-runs"
+    log_dir.mkdir(exist_ok=True)
+    for family, executable in families.executables(preset).items():
+        if family in NOT_SANITIZED:
+            build.say(f"{family}: not run under {preset}: {NOT_SANITIZED[family]}")
+            continue
+        if not _run_family_sanitized(family, executable, log_dir, environment):
+            failed.append(f"yb_{family}")
+    return _verdict(failed)
+
+
+def sanitized_family_command(executable: pathlib.Path) -> list:
+    """The command that runs every benchmark of a family executable once, at a smoke size."""
+    return [str(executable), *SMOKE_FLAGS]
+
+
+def uninstrumented_sources(build_dir: pathlib.Path) -> list:
+    """Sources the build compiled with -fno-sanitize=thread (yb_without_tsan_instrumentation), as
+    paths relative to the repository; none outside a tsan build."""
+    try:
+        commands = json.loads((build_dir / "compile_commands.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found = set()
+    for entry in commands:
+        if "-fno-sanitize=thread" in entry.get("command", ""):
+            source = pathlib.Path(entry["file"])
+            found.add(str(source.relative_to(paths.REPO_ROOT)) if source.is_relative_to(paths.REPO_ROOT) else str(source))
+    return sorted(found)
+
+
+def progress_statuses(progress: str) -> list:
+    """(name, status) of every progress line the harness printed (--yb_progress), in order; the
+    status is "running" when a benchmark starts, then "ok", "skipped: ..." or its error."""
+    statuses = []
+    for line in progress.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 3 and fields[0] == "YB_PROGRESS":
+            statuses.append((fields[1], fields[2]))
+    return statuses
+
+
+def family_run_problems(progress: str, log: str) -> list:
+    """What went wrong in one sanitized family run, from its progress lines (stdout) and its stderr:
+    benchmarks that ended with an error (skips are not errors), and sanitizer reports."""
+    problems = [f"{name}: {status}" for name, status in progress_statuses(progress)
+                if status not in ("ok", "running") and not status.startswith("skipped: ")]
+    problems += [line.strip() for line in log.splitlines() if SANITIZER_REPORT.search(line)][:5]
+    return problems
+
+
+def unfinished_benchmark(progress: str):
+    """The benchmark that was running when the executable ended (crashed or was ended), if any."""
+    statuses = progress_statuses(progress)
+    if statuses and statuses[-1][1] == "running":
+        return statuses[-1][0]
+    return None
+
+
+def _run_family_sanitized(family: str, executable: pathlib.Path, log_dir: pathlib.Path, environment: dict) -> bool:
+    stdout_path, stderr_path = log_dir / f"{family}.stdout", log_dir / f"{family}.stderr"
+    build.say(f"running every {family} benchmark once, sanitized (at most {FAMILY_TIMEOUT_SECONDS} s)")
+    started = time.monotonic()
+    with open(stdout_path, "w", encoding="utf-8") as stdout, open(stderr_path, "w", encoding="utf-8") as stderr:
+        # Its own session, so a timeout ends the benchmark's children too (they share its process group).
+        child = subprocess.Popen(sanitized_family_command(executable), stdout=stdout, stderr=stderr,
+                                 cwd=paths.REPO_ROOT, env=environment, start_new_session=True)
+        try:
+            status = child.wait(timeout=FAMILY_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            status = None
+        except BaseException:
+            _end_group(child)
+            raise
+        if status is None:
+            _end_group(child)
+    seconds = time.monotonic() - started
+    progress = stdout_path.read_text(encoding="utf-8", errors="replace")
+    log = stderr_path.read_text(encoding="utf-8", errors="replace")
+    problems = family_run_problems(progress, log)
+    if status is None or status != 0:
+        how = (f"still running after {FAMILY_TIMEOUT_SECONDS} s, ended" if status is None else
+               f"ended with signal {-status}" if status < 0 else f"ended with exit status {status}")
+        running = unfinished_benchmark(progress)
+        problems.insert(0, f"{executable.name} {how}" + (f" during {running}" if running else ""))
+    counts = _progress_counts(progress)
+    build.say(f"{family}: {counts['ok']} ok, {counts['skipped']} skipped, {counts['error']} failed, {seconds:.0f} s")
+    if problems:
+        for problem in problems:
+            build.say(f"{family}: {problem}")
+        build.say(f"{family}: full output in {stdout_path.relative_to(paths.REPO_ROOT)} and "
+                  f"{stderr_path.relative_to(paths.REPO_ROOT)}")
+    return not problems
+
+
+def _progress_counts(progress: str) -> dict:
+    counts = {"ok": 0, "skipped": 0, "error": 0}
+    for _, status in progress_statuses(progress):
+        if status != "running":
+            counts["ok" if status == "ok" else "skipped" if status.startswith("skipped: ") else "error"] += 1
+    return counts
+
+
+def _end_group(child: subprocess.Popen) -> None:
+    """Ends the family executable we started and its children (its own process group), then reaps it."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()
+
+
+def _verdict(failed: list) -> int:
     if failed:
         build.say(f"FAILED: {' and '.join(failed)} (see above)")
         return 1

@@ -1,0 +1,91 @@
+"""`yieldbench test --sanitize`: its arguments, the family run's command line, and how a
+sanitized family run is judged. (The sanitized builds themselves are what `yieldbench test
+--sanitize address|thread` runs; they take minutes, so they are not run from here.)"""
+import json
+import pathlib
+import subprocess
+
+from ybcli import test_cmd
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
+
+
+def yieldbench(*args):
+    return subprocess.run([YIELDBENCH, *args], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
+
+
+def test_an_unknown_sanitizer_is_one_line_and_exit_2():
+    done = yieldbench("test", "--sanitize", "bogus")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "--sanitize" in done.stderr and "bogus" in done.stderr
+    assert "address" in done.stderr and "thread" in done.stderr, "the error names the valid choices"
+
+
+def test_help_says_what_sanitize_runs_and_that_pytest_does_not():
+    done = yieldbench("test", "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert "--sanitize {address,thread}" in text
+    assert "The Python tests are not run" in text
+
+
+def test_each_sanitizer_has_a_preset_and_options():
+    presets = json.loads((REPO_ROOT / "CMakePresets.json").read_text())
+    configure = {preset["name"]: preset for preset in presets["configurePresets"]}
+    tests = {preset["name"] for preset in presets["testPresets"]}
+    for sanitizer, preset in test_cmd.SANITIZER_PRESETS.items():
+        assert configure[preset]["cacheVariables"]["YB_SANITIZER"] == sanitizer
+        assert preset in tests
+        assert test_cmd.SANITIZER_ENVIRONMENT[preset]
+
+
+def test_the_family_run_covers_every_benchmark_once_at_a_smoke_size():
+    executable = pathlib.Path("build/asan/bin/yb_generators")
+    command = test_cmd.sanitized_family_command(executable)
+    assert command[0] == str(executable)
+    assert not any(arg.startswith("--benchmark_filter") for arg in command), "every benchmark, none filtered out"
+    assert "--benchmark_repetitions=1" in command
+    assert "--benchmark_min_time=0.001" in command  # GB 1.7.1: plain seconds, no suffix
+    assert "--yb_progress" in command, "the progress lines are how errors are found"
+
+
+def test_a_clean_family_run_has_no_problems_and_skips_are_not_errors():
+    progress = ("YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\trunning\n"
+                "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\tskipped: n=1000000: too slow here\n"
+                "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000\trunning\n"
+                "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000\tok\n")
+    log = "==1==WARNING: ASan doesn't fully support makecontext/swapcontext functions\n"
+    assert test_cmd.family_run_problems(progress, log) == []
+    assert test_cmd.unfinished_benchmark(progress) is None
+
+
+def test_the_benchmark_running_when_a_family_crashed_is_named():
+    progress = ("YB_PROGRESS\tio/echo_tcp/epoll/conns:1\trunning\n"
+                "YB_PROGRESS\tio/echo_tcp/epoll/conns:1\tok\n"
+                "YB_PROGRESS\tio/echo_tcp/io_uring/conns:1\trunning\n")
+    assert test_cmd.unfinished_benchmark(progress) == "io/echo_tcp/io_uring/conns:1"
+
+
+def test_benchmark_errors_and_sanitizer_reports_are_problems():
+    progress = "YB_PROGRESS\tgenerators/sum_plus_one/iterator/n:1000\tchecksum 1 != expected 2\n"
+    log = ("==42==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010\n"
+           "fiber_generator.cpp:57:12: runtime error: signed integer overflow\n"
+           "WARNING: ThreadSanitizer: data race (pid=7)\n")
+    problems = test_cmd.family_run_problems(progress, log)
+    assert problems[0] == "generators/sum_plus_one/iterator/n:1000: checksum 1 != expected 2"
+    assert len(problems) == 4
+    assert any("heap-use-after-free" in problem for problem in problems)
+    assert any("runtime error" in problem for problem in problems)
+    assert any("data race" in problem for problem in problems)
+
+
+def test_uninstrumented_sources_come_from_the_compile_commands(tmp_path):
+    source = REPO_ROOT / "benchmarks" / "coroutines" / "boost_fiber.cpp"
+    (tmp_path / "compile_commands.json").write_text(json.dumps([
+        {"file": str(source), "command": "g++ -O1 -fsanitize=thread -fno-sanitize=thread -c boost_fiber.cpp"},
+        {"file": str(REPO_ROOT / "harness" / "measure.cpp"), "command": "g++ -O1 -fsanitize=thread -c measure.cpp"},
+    ]))
+    assert test_cmd.uninstrumented_sources(tmp_path) == ["benchmarks/coroutines/boost_fiber.cpp"]
+    assert test_cmd.uninstrumented_sources(tmp_path / "no-such-build") == []
