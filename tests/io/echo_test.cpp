@@ -41,7 +41,7 @@ std::vector<Subject> subjects() {
 TEST(EchoServers, AllAreRegistered) {
   std::vector<std::string> names;
   for (const auto& server : io::echo_servers()) names.emplace_back(server.name);
-  for (const char* expected : {"blocking_threads", "epoll", "io_uring", "coroutine_epoll"}) {
+  for (const char* expected : {"blocking_threads", "epoll", "io_uring", "coroutine_epoll", "fiber_epoll"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
 }
