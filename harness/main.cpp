@@ -33,11 +33,15 @@ void print_help() {
       "Usually run through `scripts/yieldbench run`; run it directly to investigate one benchmark.\n\n"
       "yieldbench flags:\n"
       "  --yb_list                  print families, workloads and implementations (tab-separated) and exit\n"
-      "  --yb_progress              print one 'YB_PROGRESS<TAB>name<TAB>status' line per benchmark instead of\n"
-      "                             the console table (results still go to --benchmark_out)\n"
+      "  --yb_progress              print 'YB_PROGRESS<TAB>name<TAB>running' before each call of a benchmark\n"
+      "                             and 'YB_PROGRESS<TAB>name<TAB>status' once it is done, instead of the\n"
+      "                             console table (results still go to --benchmark_out)\n"
       "  --yb_latency_seconds=S     time budget of each benchmark's per-operation latency pass (default %.2f)\n"
       "  --yb_perf_control=FD[,ACK] write 'enable'/'disable' to FD around each timed loop (perf record\n"
       "                             --control fd:..., --delay=-1) and await perf's ack on ACK\n\n"
+      "Every benchmark is audited for leaks: a call that leaves an fd, a child process or a thread behind\n"
+      "ends with an error naming it. YB_FAILPOINT=ACTION@NAME (hang, crash, exit, leak_fd) makes a\n"
+      "benchmark misbehave on purpose, for the suite's own tests.\n\n"
       "Google Benchmark flags:\n",
       yb::measure_settings().latency_seconds);
   benchmark::PrintDefaultHelp();
@@ -109,7 +113,10 @@ int main(int argc, char** argv) {
   yb::PlainNames<benchmark::ConsoleReporter> console(
       ::isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color : benchmark::ConsoleReporter::OO_None);
   benchmark::BenchmarkReporter* display = &console;
-  if (options.progress) display = &progress;
+  if (options.progress) {
+    display = &progress;
+    yb::on_every_call(yb::ProgressReporter::announce_call);
+  }
   if (options.json_display) display = &json_display;
   if (options.csv_display) display = nullptr;  // Google Benchmark's own (deprecated) CSV reporter
   yb::PlainNames<benchmark::JSONReporter> json_file;

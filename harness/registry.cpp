@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "failpoints.h"
+#include "leak_audit.h"
 #include "measure.h"
 
 namespace yb {
@@ -26,6 +28,11 @@ std::vector<Registered>& registered() {
 }
 
 // kind -> path -> text; std::map keeps `list` output sorted.
+CallListener& call_listener() {
+  static CallListener listener = nullptr;
+  return listener;
+}
+
 std::map<std::string, std::map<std::string, std::string>>& descriptions() {
   static std::map<std::string, std::map<std::string, std::string>> all;
   return all;
@@ -72,6 +79,8 @@ void register_benchmark(BenchmarkName name, BenchmarkBody body) {
   registered().push_back({std::move(name), std::move(body)});
 }
 
+void on_every_call(CallListener listener) { call_listener() = listener; }
+
 void describe_family(const std::string& family, const std::string& text) { descriptions()["family"][family] = text; }
 
 void describe_workload(const std::string& family, const std::string& workload, const std::string& text) {
@@ -88,10 +97,20 @@ void register_all_with_google_benchmark() {
   for (const auto& entry : all) {
     // Each benchmark keeps a memo across Google Benchmark's calls of it (see measure.h).
     auto memo = std::make_shared<detail::BenchmarkMemo>();
-    auto body = [memo, run = entry.body](benchmark::State& state) {
+    auto body = [memo, run = entry.body, name = entry.name.str()](benchmark::State& state) {
+      if (call_listener() != nullptr) call_listener()(name);
+      failpoints::before_call(name);
+      const auto before = leak_audit::Census::take();
       detail::current_memo() = memo.get();
       run(state);
       detail::current_memo() = nullptr;
+      failpoints::after_call(name);
+      const std::string leaked = leak_audit::settled_leftovers(before);
+      if (!leaked.empty()) {
+        // Also on stderr: a benchmark that had already failed keeps its first error message.
+        std::fprintf(stderr, "yieldbench: %s leaked %s\n", name.c_str(), leaked.c_str());
+        state.SkipWithError(("leaked " + leaked).c_str());
+      }
     };
     // Real time: thread and process benchmarks spend time this thread's CPU clock cannot see.
     benchmark::RegisterBenchmark(entry.name.str().c_str(), body)->UseRealTime();

@@ -33,8 +33,15 @@ void describe_family(const std::string& family, const std::string& text);
 void describe_workload(const std::string& family, const std::string& workload, const std::string& text);
 void describe_implementation(const std::string& family, const std::string& implementation, const std::string& text);
 
-// Hands every registered benchmark to Google Benchmark, in name order.
+// Hands every registered benchmark to Google Benchmark, in name order. Around each call of a
+// benchmark the leak audit (leak_audit.h) runs: what the call leaves open ends it with an error.
 void register_all_with_google_benchmark();
+
+// Called with the benchmark's name before each call of it: Google Benchmark calls a benchmark
+// several times (estimating its iteration count, once per repetition, its memory pass), and
+// `yieldbench run`'s watchdog adds up the time of each benchmark's calls.
+using CallListener = void (*)(const std::string& name);
+void on_every_call(CallListener listener);
 // Prints the descriptions as tab-separated lines: kind, path, text.
 void print_descriptions();
 

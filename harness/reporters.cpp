@@ -1,6 +1,6 @@
 #include "reporters.h"
 
-#include <ostream>
+#include <iostream>
 
 namespace yb {
 
@@ -15,6 +15,11 @@ void ProgressReporter::ReportRuns(const std::vector<Run>& runs) {
   auto& out = GetOutputStream();
   out << "YB_PROGRESS\t" << name.str() << '\t' << (first.error_occurred ? first.error_message : "ok") << '\n';
   out.flush();
+}
+
+void ProgressReporter::announce_call(const std::string& name) {
+  // Google Benchmark's reporters write to std::cout by default: the same stream, in order.
+  std::cout << "YB_PROGRESS\t" << name << "\trunning\n" << std::flush;
 }
 
 }  // namespace yb
