@@ -8,8 +8,6 @@
 #include <cstdint>
 #include <string>
 
-#include "latency_histogram.h"
-
 namespace io {
 
 // The longest one operation may take before it ends with an error (the watchdog); tests shorten it.
@@ -21,8 +19,6 @@ std::string ensure_descriptors(std::uint64_t needed);
 
 std::int64_t cpu_ns(clockid_t clock);
 
-// Replaces the harness's per-operation lat_* counters with per-request ones from `latency`.
-void report_request_latency(benchmark::State& state, const yb::LatencyHistogram& latency);
 // ctx_voluntary_per_request and ctx_involuntary_per_request from the per-operation counters.
 void add_per_request(benchmark::State& state, double requests_per_operation);
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -53,28 +54,6 @@ std::int64_t cpu_ns(clockid_t clock) {
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
-void report_request_latency(benchmark::State& state, const yb::LatencyHistogram& latency) {
-  struct Percentile {
-    const char* counter;
-    double quantile;
-    std::uint64_t min_samples;
-  };
-  static constexpr Percentile percentiles[] = {{"lat_p50_ns", 0.50, 10},
-                                               {"lat_p90_ns", 0.90, 10},
-                                               {"lat_p99_ns", 0.99, 100},
-                                               {"lat_p999_ns", 0.999, 1000}};
-  for (const char* name : {"lat_p50_ns", "lat_p90_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns", "lat_samples"}) {
-    state.counters.erase(name);
-  }
-  state.SetLabel("latency: per request, " + std::to_string(latency.count()) + " requests");
-  if (latency.count() == 0) return;
-  for (const auto& p : percentiles) {
-    if (latency.count() >= p.min_samples) state.counters[p.counter] = static_cast<double>(latency.percentile(p.quantile));
-  }
-  state.counters["lat_max_ns"] = static_cast<double>(latency.max());
-  state.counters["lat_samples"] = static_cast<double>(latency.count());
-}
-
 void add_per_request(benchmark::State& state, double requests_per_operation) {
   for (const char* name : {"ctx_voluntary", "ctx_involuntary"}) {
     const auto found = state.counters.find(name);
@@ -96,8 +75,20 @@ std::vector<EchoImplementation>& registered() {
 
 Counter bytes(double value) { return Counter(value, Counter::kDefaults, Counter::kIs1024); }
 
+// load:open offers this share of the closed-loop rate: enough load to queue at times, not so
+// much that a noisy machine's slower moments overload the server for good.
+constexpr double kOpenLoopShare = 0.5;
+constexpr int kOpenLoopCalibrationOperations = 3;
+
+std::string per_second(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, value >= 1e6 ? "%.3gM" : value >= 1e3 ? "%.3gk" : "%.3g",
+                value >= 1e6 ? value / 1e6 : value >= 1e3 ? value / 1e3 : value);
+  return std::string(text) + " req/s";
+}
+
 void echo_benchmark(benchmark::State& state, const EchoImplementation& implementation, int variant,
-                    Transport transport, int conns, int size) {
+                    Transport transport, int conns, int size, LoadGenerator::Load load) {
   if (implementation.limit != nullptr) {
     const std::string reason = implementation.limit(conns, variant);
     if (!reason.empty()) return yb::skip(state, reason);
@@ -118,12 +109,12 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   try {
     Listener listener = listen_loopback(transport);
     client = std::make_unique<LoadGenerator>(listener.address, transport, shape, operation_timeout(),
-                                             LoadGenerator::Connect::later);
+                                             LoadGenerator::Connect::later, load);
     yb::heap::start_counting();
     try {
       server = implementation.make(std::move(listener.fd), variant);
       client->connect();  // allocates nothing; connections past the listen backlog need the server accepting
-      client->run(nullptr, 1);
+      client->run_closed(nullptr, 1);
     } catch (...) {
       yb::heap::stop_counting();
       throw;
@@ -144,20 +135,23 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   }
   const int threads = server->threads();
   const std::int64_t mapped = server->mapped_resident_bytes();
+  double closed_loop_rate = 0;
+  if (load == LoadGenerator::Load::open) {
+    closed_loop_rate = client->closed_loop_rate(kOpenLoopCalibrationOperations);
+    client->set_rate(kOpenLoopShare * closed_loop_rate);
+  }
 
-  auto latency = std::make_unique<yb::LatencyHistogram>();
-  std::uint64_t operations = 0, recorded_requests = 0;
+  std::uint64_t timed_requests = 0;
   std::int64_t process_cpu = 0, client_cpu = 0;
   bool reported = false;
-  yb::measure(state, {echo_checksum(shape), static_cast<std::int64_t>(shape.requests())}, [&] {
-    yb::LatencyHistogram* record = operations++ == 0 ? nullptr : latency.get();  // not the warm-up
+  // Every request of the latency pass is timed by the load generator: lat_* are per request.
+  yb::measure(state, {echo_checksum(shape), static_cast<std::int64_t>(shape.requests())},
+              [&](yb::LatencyHistogram* latency) {
     const std::int64_t process0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), thread0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    const std::uint64_t sum = client->run(record);
-    if (record != nullptr) {
-      process_cpu += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - process0;
-      client_cpu += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - thread0;
-      recorded_requests += shape.requests();
-    }
+    const std::uint64_t sum = client->run(latency);
+    process_cpu += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - process0;
+    client_cpu += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - thread0;
+    timed_requests += shape.requests();
     if (sum == LoadGenerator::kFailed && !reported) {
       reported = true;
       state.SkipWithError(client->error().c_str());
@@ -169,8 +163,14 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   server.reset();
   if (state.error_occurred() || !error.empty()) return;
 
-  report_request_latency(state, *latency);
   add_per_request(state, requests);
+  if (load == LoadGenerator::Load::open) {
+    const double offered = kOpenLoopShare * closed_loop_rate;
+    state.SetLabel("open loop at " + per_second(offered) + ", " + std::to_string(static_cast<int>(kOpenLoopShare * 100)) +
+                   "% of the closed-loop " + per_second(closed_loop_rate) + " measured before");
+    state.counters["offered_requests_per_second"] = offered;
+    state.counters["closed_loop_requests_per_second"] = closed_loop_rate;
+  }
   auto& counters = state.counters;
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(shape.requests()) * size);
   counters["requests"] = requests;
@@ -180,8 +180,8 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   counters["heap_bytes_per_conn"] = bytes(heap_per_conn);
   counters["stack_bytes_per_conn"] = bytes(mapped_per_conn);
   counters["bytes_per_unit"] = bytes(heap_per_conn + mapped_per_conn);
-  if (recorded_requests > 0) {
-    const auto n = static_cast<double>(recorded_requests);
+  if (timed_requests > 0) {
+    const auto n = static_cast<double>(timed_requests);
     counters["cpu_ns_per_request"] = static_cast<double>(process_cpu) / n;
     counters["client_cpu_ns_per_request"] = static_cast<double>(client_cpu) / n;
     counters["server_cpu_ns_per_request"] = static_cast<double>(process_cpu - client_cpu) / n;
@@ -202,6 +202,33 @@ const EchoWorkload kEchoWorkloads[] = {
     {"echo_tcp", Transport::tcp, {10000}, {64}},
     {"echo_unix", Transport::unix_stream, {1, 256}, {64}},
 };
+// The shapes also run open loop (named load:open; closed loop is the default, unnamed).
+const EchoWorkload kOpenLoopWorkloads[] = {
+    {"echo_tcp", Transport::tcp, {1, 256}, {64}},
+};
+
+void register_shapes(const std::shared_ptr<const EchoImplementation>& implementation, const EchoWorkload& workload,
+                     LoadGenerator::Load load) {
+  const int variants = implementation->variants.empty() ? 1 : static_cast<int>(implementation->variants.size());
+  for (const int conns : workload.conns) {
+    for (const int size : workload.sizes) {
+      for (int variant = 0; variant < variants; ++variant) {
+        yb::BenchmarkName name{kFamily, workload.name, implementation->name,
+                               {{"conns", std::to_string(conns)}, {"msg", std::to_string(size)}}};
+        if (implementation->variant_param != nullptr) {
+          name.params.emplace_back(implementation->variant_param,
+                                   implementation->variants.at(static_cast<std::size_t>(variant)));
+        }
+        if (load == LoadGenerator::Load::open) name.params.emplace_back("load", "open");
+        const Transport transport = workload.transport;
+        yb::register_benchmark(std::move(name), [implementation, variant, transport, conns, size, load](
+                                                    benchmark::State& state) {
+          echo_benchmark(state, *implementation, variant, transport, conns, size, load);
+        });
+      }
+    }
+  }
+}
 
 [[maybe_unused]] const bool described = [] {
   ::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error to report, not a reason to die
@@ -210,8 +237,13 @@ const EchoWorkload kEchoWorkloads[] = {
                       "io_uring completions, C++20 coroutines on epoll");
   yb::describe_workload(
       kFamily, "echo_tcp",
-      "C TCP connections on 127.0.0.1, each sending max(2, 1024/C) messages of S bytes per operation, closed loop, "
-      "one load generator for every server; items = requests; lat_* are per request; ctx_*_per_request and "
+      "C TCP connections on 127.0.0.1, each sending max(2, 1024/C) messages of S bytes per operation, "
+      "one load generator for every server; items = requests; closed loop by default (a connection's next "
+      "message leaves when its echo is back); load:open (C = 1 and 256, S = 64) sends at a fixed rate, 50% of "
+      "the closed-loop rate the same generator measured just before (median of 3 operations; both are "
+      "counters and in the label), whatever the echoes do; lat_* are per request, every request of the "
+      "harness's latency pass timed by the load generator: closed loop from its send, open loop from its "
+      "intended send time (queueing is not hidden), to the receipt of its whole echo; ctx_*_per_request and "
       "cpu_ns_per_request cover client and server threads (getrusage / process CPU clock; perf's ctx_switches "
       "and task_clock_ns see only the client thread, the server starts before the counters open); "
       "bytes_per_unit = server heap (operator new) + resident thread stacks per connection, kernel socket "
@@ -228,24 +260,8 @@ bool register_echo_server(const EchoImplementation& implementation) {
   registered().push_back(implementation);
   yb::describe_implementation(kFamily, implementation.name, implementation.description);
   const auto shared = std::make_shared<const EchoImplementation>(implementation);
-  const int variants = implementation.variants.empty() ? 1 : static_cast<int>(implementation.variants.size());
-  for (const EchoWorkload& workload : kEchoWorkloads) {
-    for (const int conns : workload.conns) {
-      for (const int size : workload.sizes) {
-        for (int variant = 0; variant < variants; ++variant) {
-          yb::BenchmarkName name{kFamily, workload.name, implementation.name,
-                                 {{"conns", std::to_string(conns)}, {"msg", std::to_string(size)}}};
-          if (implementation.variant_param != nullptr) {
-            name.params.emplace_back(implementation.variant_param, implementation.variants.at(static_cast<std::size_t>(variant)));
-          }
-          const Transport transport = workload.transport;
-          yb::register_benchmark(std::move(name), [shared, variant, transport, conns, size](benchmark::State& state) {
-            echo_benchmark(state, *shared, variant, transport, conns, size);
-          });
-        }
-      }
-    }
-  }
+  for (const EchoWorkload& workload : kEchoWorkloads) register_shapes(shared, workload, LoadGenerator::Load::closed);
+  for (const EchoWorkload& workload : kOpenLoopWorkloads) register_shapes(shared, workload, LoadGenerator::Load::open);
   return true;
 }
 
