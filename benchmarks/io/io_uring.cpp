@@ -13,6 +13,20 @@
 //                 sent. When the ring is empty a connection's recv ends (-ENOBUFS) and is re-armed
 //                 as buffers come back. Probed once by trying it on a socketpair (Linux 6.0+);
 //                 skipped with what failed where the kernel lacks it.
+//
+// At conns:1 the submit modes have been reported 4-5x apart in either direction (batch and defer
+// slower than each in one session, each 10x slower than batch in another). That is not the server
+// waiting on something: on this 2-vCPU machine, 1,024 round trips per operation, perf stat counted
+// per request 2.5 io_uring_enter calls for each (submit send, submit recv, wait), 2.0 for batch and
+// defer (submit+wait twice; no timeout, no batch to fill: wait_nr is 1, and GETEVENTS runs defer's
+// task work), 1.2 for multishot, and 2.0 context switches for all of them (client and server each
+// sleep once); CPU per request was the same within noise. What moves is wall time: the request
+// latency's median sits either near 9.5 us or near 17.5 us, a state that flips from run to run
+// (where the two threads wake: beside each other on one vCPU, or across to a halted one) and
+// whose tail is the other jobs on the machine; interleaved runs put batch at 27k, 39k and 101k
+// requests/s and each at 43k, 33k, 30k. Compare the io_uring modes at conns:1 on
+// ctx_*_per_request and cpu_ns_per_request, or with the process pinned (taskset), not on one run.
+//
 // The ring is created on the server thread (SINGLE_ISSUER binds it to its creator). At stop every
 // request in flight is cancelled and its completion awaited (bounded) before buffers are freed.
 #include <liburing.h>
