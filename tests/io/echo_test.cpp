@@ -11,6 +11,7 @@
 
 #include "census.h"
 #include "io/echo_server.h"
+#include "io/io_support.h"
 #include "io/load_generator.h"
 #include "io/workloads.h"
 
@@ -44,6 +45,20 @@ TEST(EchoServers, AllAreRegistered) {
   for (const char* expected : {"blocking_threads", "epoll", "io_uring", "coroutine_epoll", "fiber_epoll"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
+}
+
+// Thread per connection states where it stops; the other servers take any count.
+TEST(EchoServers, BlockingThreadsNameTheirLimit) {
+  for (const auto& server : io::echo_servers()) {
+    if (std::string(server.name) != "blocking_threads") continue;
+    ASSERT_NE(server.limit, nullptr);
+    for (int variant = 0; variant < static_cast<int>(server.variants.size()); ++variant) {
+      EXPECT_EQ(server.limit(1024, variant), "");
+      EXPECT_NE(server.limit(10000, variant).find("1024 connections"), std::string::npos) << server.limit(10000, variant);
+    }
+    return;
+  }
+  FAIL() << "blocking_threads is not registered";
 }
 
 class EchoOf : public ::testing::TestWithParam<Subject> {};
@@ -98,6 +113,33 @@ TEST_P(EchoOf, ServerGoneIsAnErrorNotAHang) {
     EXPECT_FALSE(client.error().empty());
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s) << client.error();
     EXPECT_EQ(client.run(), io::LoadGenerator::kFailed) << "a failed generator stays failed";
+  }
+  const Census after = io::testing::settled(before);
+  EXPECT_EQ(after.threads, before.threads) << "threads";
+  EXPECT_EQ(after.fds, before.fds) << "file descriptors";
+}
+
+// More connections than the listen backlog (somaxconn is 4096 by default) and than io_uring's
+// multishot buffer pool (4096 buffers): they are opened while the server accepts, every one gets
+// its echoes, and nothing is left behind. Servers whose model stops earlier say so instead.
+TEST_P(EchoOf, HoldsMoreConnectionsThanTheBacklog) {
+  constexpr int kConns = 4500;
+  const Subject& subject = GetParam();
+  if (subject.server->limit != nullptr) {
+    const std::string reason = subject.server->limit(kConns, subject.variant);
+    if (!reason.empty()) GTEST_SKIP() << reason;
+  }
+  if (const std::string reason = io::ensure_descriptors(2 * kConns + 64); !reason.empty()) GTEST_SKIP() << reason;
+  const Census before;
+  {
+    const io::EchoShape shape{kConns, 2, 64};
+    io::Listener listener = io::listen_loopback(io::Transport::tcp);
+    io::LoadGenerator client(listener.address, io::Transport::tcp, shape, 20'000ms, io::LoadGenerator::Connect::later);
+    auto server = subject.server->make(std::move(listener.fd), subject.variant);
+    client.connect();
+    for (int operation = 0; operation < 2; ++operation) {
+      EXPECT_EQ(client.run(), io::echo_checksum(shape)) << client.error();
+    }
   }
   const Census after = io::testing::settled(before);
   EXPECT_EQ(after.threads, before.threads) << "threads";
