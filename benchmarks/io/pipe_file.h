@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/net.h"
+#include "latency_histogram.h"
 
 namespace io {
 
@@ -23,8 +24,9 @@ class PipePingPong {
  public:
   PipePingPong(PipeEcho echo, std::chrono::milliseconds timeout);  // throws std::runtime_error
   ~PipePingPong();  // closes the ping pipe's write end: the echo thread sees EOF and ends; joined
-  // round_trips one-byte round trips; the checksum, or ~0 with error() set.
-  std::uint64_t run(std::uint64_t round_trips);
+  // round_trips one-byte round trips, each one's latency (write to read back) into `latency` when
+  // given; the checksum, or ~0 with error() set.
+  std::uint64_t run(std::uint64_t round_trips, yb::LatencyHistogram* latency = nullptr);
   const std::string& error() const { return error_; }
 
  private:

@@ -96,11 +96,13 @@ PipePingPong::~PipePingPong() {
   echo_.join();
 }
 
-std::uint64_t PipePingPong::run(std::uint64_t round_trips) {
+std::uint64_t PipePingPong::run(std::uint64_t round_trips, yb::LatencyHistogram* latency) {
+  using clock = std::chrono::steady_clock;
   if (!error_.empty()) return ~std::uint64_t{0};
   std::uint64_t sum = 0;
   const auto timeout_ms = static_cast<int>(timeout_.count());
   for (std::uint64_t i = 0; i < round_trips; ++i) {
+    const auto start = latency != nullptr ? clock::now() : clock::time_point{};
     const unsigned char ping = ping_byte(i);
     if (::write(ping_write_.get(), &ping, 1) != 1) {
       error_ = errno_text("pipe write");
@@ -120,6 +122,9 @@ std::uint64_t PipePingPong::run(std::uint64_t round_trips) {
       error_ = "the echo side closed its pipe or failed at round trip " + std::to_string(i);
       return ~std::uint64_t{0};
     }
+    if (latency != nullptr) {
+      latency->record(static_cast<std::uint64_t>(std::chrono::nanoseconds(clock::now() - start).count()));
+    }
     sum += pong;
   }
   return sum;
@@ -130,7 +135,8 @@ namespace {
 [[maybe_unused]] const bool registered = [] {
   yb::describe_workload("io", "pipe_ping_pong",
                         "n one-byte round trips over two pipes to an echo thread; the pinging side polls (bounded) "
-                        "then reads, the same for every echo side; lat_* per operation (n round trips)");
+                        "then reads, the same for every echo side; lat_* per round trip (write to read back), each timed by "
+                        "the pinging side in the harness's latency pass");
   yb::describe_implementation("io", "blocking", "pipe echo thread in blocking read/write");
   for (const PipeEcho echo : {PipeEcho::blocking, PipeEcho::epoll, PipeEcho::io_uring}) {
     yb::register_benchmark(
@@ -144,8 +150,8 @@ namespace {
             return;
           }
           bool reported = false;
-          yb::measure(state, {pipe_checksum(kPipeRoundTrips), kPipeRoundTrips}, [&] {
-            const std::uint64_t sum = pipes->run(kPipeRoundTrips);
+          yb::measure(state, {pipe_checksum(kPipeRoundTrips), kPipeRoundTrips}, [&](yb::LatencyHistogram* latency) {
+            const std::uint64_t sum = pipes->run(kPipeRoundTrips, latency);
             if (!pipes->error().empty() && !reported) {
               reported = true;
               state.SkipWithError(pipes->error().c_str());

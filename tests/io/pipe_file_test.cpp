@@ -21,7 +21,9 @@ TEST_P(PipeOf, ChecksumAndNoLeaks) {
   for (const std::uint64_t n : {1u, 2u, 300u}) {
     io::PipePingPong pipes(GetParam(), 5000ms);
     EXPECT_EQ(pipes.run(n), io::pipe_checksum(n)) << pipes.error();
-    EXPECT_EQ(pipes.run(n), io::pipe_checksum(n)) << pipes.error();
+    yb::LatencyHistogram latency;
+    EXPECT_EQ(pipes.run(n, &latency), io::pipe_checksum(n)) << pipes.error();
+    EXPECT_EQ(latency.count(), n) << "one latency per round trip";
   }
   const Census after = io::testing::settled(before);
   EXPECT_EQ(after.threads, before.threads) << "threads";
