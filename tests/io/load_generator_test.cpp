@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "census.h"
 #include "io/echo_server.h"
@@ -75,6 +76,34 @@ TEST(OpenLoop, NoRequestLeavesBeforeItIsDue) {
       EXPECT_GE(std::chrono::steady_clock::now() - start, 19500us) << name << " conns=" << conns;
     });
   }
+}
+
+// The server starts 60 ms into the operation, after all 20 requests (one per millisecond) were
+// due: each waited for it from its intended send time, so even the last one's latency is at
+// least 60 - 19 ms. A closed loop would have charged the stall to its first request only.
+TEST(OpenLoop, LatencyRunsFromTheIntendedSendTimeSoAStallIsCountedForEveryRequest) {
+  const Census before;
+  const io::EchoImplementation& implementation = io::echo_servers().front();
+  io::Listener listener = io::listen_loopback(io::Transport::tcp);
+  const io::EchoShape shape{1, 20, 64};
+  auto client = std::make_unique<LoadGenerator>(listener.address, io::Transport::tcp, shape, 5000ms,
+                                                LoadGenerator::Connect::now, LoadGenerator::Load::open);
+  client->set_rate(1000);
+  std::unique_ptr<io::EchoServer> server;
+  std::thread late_start([&] {
+    std::this_thread::sleep_for(60ms);
+    server = implementation.make(std::move(listener.fd), 0);
+  });
+  yb::LatencyHistogram latency;
+  EXPECT_EQ(client->run(&latency), io::echo_checksum(shape)) << client->error();
+  late_start.join();
+  EXPECT_EQ(latency.count(), shape.requests());
+  EXPECT_GE(latency.percentile(0.05), 41'000'000 * 0.99) << "the fastest request waited for the server too";
+  client.reset();
+  server.reset();
+  const Census after = io::testing::settled(before);
+  EXPECT_EQ(after.threads, before.threads) << "threads";
+  EXPECT_EQ(after.fds, before.fds) << "file descriptors";
 }
 
 TEST(OpenLoop, WithoutARateIsAnError) {
