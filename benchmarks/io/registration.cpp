@@ -234,7 +234,7 @@ void register_shapes(const std::shared_ptr<const EchoImplementation>& implementa
   ::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error to report, not a reason to die
   yb::describe_family(kFamily,
                       "blocking vs non-blocking I/O over loopback: thread-per-connection, epoll readiness, "
-                      "io_uring completions, C++20 coroutines on epoll");
+                      "io_uring completions, C++20 coroutines and Boost.Context fibers on epoll");
   yb::describe_workload(
       kFamily, "echo_tcp",
       "C TCP connections on 127.0.0.1, each sending max(2, 1024/C) messages of S bytes per operation, "
