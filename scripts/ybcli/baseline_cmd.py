@@ -91,18 +91,9 @@ def trim(document: dict) -> dict:
 
 
 def save(args) -> int:
-    try:
-        document = json.loads(args.results.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{args.results}: no such file (run `yieldbench run --profile quick` first)") from None
-    except IsADirectoryError:
-        raise UsageError(f"{args.results}: is a folder, not a results file") from None
-    except OSError as error:
-        raise UsageError(f"{args.results}: cannot read: {error.strerror}") from None
-    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-        raise UsageError(f"{args.results}: not valid JSON ({error}); a truncated or foreign file?") from None
-    except RecursionError:
-        raise UsageError(f"{args.results}: not valid JSON (nested too deeply); a foreign file?") from None
+    if not args.results.exists():
+        raise UsageError(f"{args.results}: no such file (run `yieldbench run --profile quick` first)")
+    document = gate.read_document(args.results)
     checked = gate.from_document(document, str(args.results))  # the same validation compare applies
     if not checked.benchmarks:
         raise UsageError(f"{args.results}: no benchmarks to keep")

@@ -45,11 +45,12 @@ def options(args) -> tuple:
 
 def execute(args: argparse.Namespace) -> int:
     threshold, alpha, rules = options(args)
+    base, new = gate.load(args.base), gate.load(args.new)  # bad input first: then no output folder is made
     if args.markdown:
         check_writable_file(args.markdown, "--markdown")
     if args.report:
         check_report_folder(args.report)
-    comparison = gate.compare(gate.load(args.base), gate.load(args.new), threshold, alpha, rules)
+    comparison = gate.compare(base, new, threshold, alpha, rules)
     print(gate.render_text(comparison))
     if args.markdown:
         write_markdown(args.markdown, gate.render_markdown(comparison))

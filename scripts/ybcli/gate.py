@@ -79,10 +79,18 @@ def measure_of(document: dict) -> str:
 
 def load(path) -> Results:
     """Reads a results (or baseline) file; anything unreadable is a UsageError naming the file and the problem."""
+    return from_document(read_document(path), str(path))
+
+
+def read_document(path) -> dict:
+    """The parsed JSON of a results file, or a UsageError naming the file and why it cannot be read."""
     path = pathlib.Path(path)
     try:
         with open(path, encoding="utf-8") as file:
-            document = json.load(file)
+            text = file.read()
+        if not text.strip():
+            raise UsageError(f"{path}: empty file (no JSON); a run that wrote nothing?")
+        return json.loads(text)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -93,7 +101,6 @@ def load(path) -> Results:
         raise UsageError(f"{path}: not valid JSON ({error}); a truncated or foreign file?") from None
     except RecursionError:
         raise UsageError(f"{path}: not valid JSON (nested too deeply); a foreign file?") from None
-    return from_document(document, str(path))
 
 
 def from_document(document, where: str) -> Results:

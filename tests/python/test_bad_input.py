@@ -80,7 +80,7 @@ CASES = {
     "folder": (lambda tmp: _folder(tmp / "folder.json"), "is a folder", "is a folder"),
     # Root reads any file whatever its mode; /proc/self/mem refuses reading at offset 0 (EIO) to root too.
     "unreadable": (lambda tmp: pathlib.Path("/proc/self/mem"), "cannot read", "cannot read"),
-    "empty": (lambda tmp: _write(tmp / "empty.json", ""), "not valid JSON", "empty file"),
+    "empty": (lambda tmp: _write(tmp / "empty.json", ""), "empty file", "empty file"),
     "malformed": (lambda tmp: _write(tmp / "malformed.json", "this is not {json"), "not valid JSON", "not JSON"),
     "truncated": (lambda tmp: _truncated(tmp / "truncated.json"), "not valid JSON", "truncated JSON"),
     "not UTF-8": (lambda tmp: _write(tmp / "binary.json", b"\x89PNG\r\n\x1a\n\x00\xff"), "not valid JSON", "not UTF-8"),

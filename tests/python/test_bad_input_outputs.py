@@ -83,6 +83,15 @@ def test_compare_report_folder_that_cannot_be_written_is_refused_before_comparin
     assert captured.out == ""
 
 
+def test_compare_with_a_bad_file_makes_no_report_folder(tmp_path, capsys):
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(GOOD.read_text()[:100])
+    out = tmp_path / "report"
+    assert main(["compare", str(GOOD), str(truncated), "--report", str(out), "--markdown", str(tmp_path / "gate.md")]) == 2
+    assert_one_line_error(capsys.readouterr().err, "compare", truncated, "not valid JSON")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["truncated.json"]
+
+
 # ---------------------------------------------------------------------------------------------- baseline
 
 @pytest.mark.parametrize("where, needle", [("file", "is a file, not a folder"), ("below a file", "Not a directory"),
