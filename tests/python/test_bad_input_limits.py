@@ -44,9 +44,9 @@ def test_too_few_file_descriptors_for_256_connections_is_a_skip_naming_the_limit
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     progress = [line.split("\t") for line in done.stdout.splitlines() if line.startswith("YB_PROGRESS\t")]
-    assert [fields[1] for fields in progress] == [many_connections_benchmark]
-    status = progress[0][2]
-    assert status.startswith("skipped: conns=256: "), status
+    assert progress and {fields[1] for fields in progress} == {many_connections_benchmark}
+    status = progress[-1][2]  # the benchmark's outcome (earlier lines may say it is still running)
+    assert status.startswith("skipped: conns=256"), status
     assert "RLIMIT_NOFILE" in status and str(NOFILE) in status, status
     entries = json.loads(out.read_text())["benchmarks"]
     assert entries and all(entry["error_message"] == status for entry in entries), "the results say the same"
