@@ -11,7 +11,8 @@ workloads, speaking the Google Benchmark command line the other families speak.
   --benchmark_report_aggregates_only=true|false
   --benchmark_out=FILE --benchmark_out_format=json
   --benchmark_format=json|console        what goes to stdout when --yb_progress is not given
-  --yb_progress                          one 'YB_PROGRESS<TAB>name<TAB>ok|message' line per benchmark
+  --yb_progress                          'YB_PROGRESS<TAB>name<TAB>running' before each repetition of a benchmark,
+                                         'YB_PROGRESS<TAB>name<TAB>ok|message' once it is done
   --yb_latency_seconds=S                 budget of each benchmark's latency pass
 """
 import json
@@ -189,6 +190,8 @@ def run(options, chosen):
     for bench, _ in slots:
         if bench.name in errors:
             continue
+        if options["progress"]:
+            print(f"YB_PROGRESS\t{bench.name}\trunning", flush=True)
         signal.alarm(WATCHDOG_SECONDS)
         try:
             if bench.name not in prepared:

@@ -1,16 +1,16 @@
 """`yieldbench run`: build, run the chosen families with progress, write results and the summary."""
 import argparse
-import os
 import pathlib
 import re
 import shlex
-import subprocess
+import signal
 import sys
 import time
 from dataclasses import dataclass
 
 from . import build, families, paths, results, summary
 from .errors import UsageError
+from .supervisor import FamilyRun, Interrupted
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,14 @@ class Profile:
     repetitions: int
     latency_seconds: float  # budget of each benchmark's per-operation latency pass
     interleave: bool        # random interleaving of repetitions (GB's answer to drift between benchmarks)
+    budget_seconds: float   # the watchdog's limit on one benchmark (all its calls); the slowest quick one takes ~10 s
     purpose: str
 
 
 PROFILES = {
-    "smoke": Profile(0.002, 1, 0.02, False, "the whole run path in seconds; numbers are not meant to be read"),
-    "quick": Profile(0.05, 3, 0.03, False, "the default: three repetitions, enough for a noise verdict"),
-    "full": Profile(0.5, 9, 0.2, True, "nine repetitions, randomly interleaved, for numbers to publish"),
+    "smoke": Profile(0.002, 1, 0.02, False, 60, "the whole run path in seconds; numbers are not meant to be read"),
+    "quick": Profile(0.05, 3, 0.03, False, 120, "the default: three repetitions, enough for a noise verdict"),
+    "full": Profile(0.5, 9, 0.2, True, 600, "nine repetitions, randomly interleaved, for numbers to publish"),
 }
 
 
@@ -42,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="time: wall clock per operation (default); instructions: callgrind instructions per "
                              "operation, one operation per repetition, generators and coroutines only "
                              "(see scripts/ybcli/instructions.py)")
+    parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+                        help="the watchdog's limit on one benchmark, all its repetitions together (default: the "
+                             "profile's: " + ", ".join(f"{name} {p.budget_seconds:g} s" for name, p in PROFILES.items())
+                             + "); a benchmark past it is ended with its process group and recorded as failed")
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR",
                         help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it "
                              "(default: results/)")
@@ -51,6 +56,16 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{text}'") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
     return value
 
 
@@ -66,6 +81,19 @@ def execute(args: argparse.Namespace) -> int:
     except re.error as error:
         raise UsageError(f"--filter '{args.filter}' is not a regular expression: {error}") from None
 
+    # Both explicitly: a shell starts background jobs with SIGINT ignored, and `kill -INT` must still work.
+    previous_handlers = {number: signal.signal(number, _raise_interrupted) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _run_suite(args, profile, repetitions, wanted)
+    except Interrupted as interruption:  # while building or listing, or a second one while writing
+        build.say(f"interrupted by {interruption.signal_name}; no benchmark results were written by this run")
+        return 128 + signal.Signals[interruption.signal_name].value
+    finally:
+        for number, handler in previous_handlers.items():
+            signal.signal(number, handler)
+
+
+def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wanted: list) -> int:
     build.bootstrap()
     build.build("release")
     chosen = families.choose(families.executables("release"), wanted)
@@ -80,34 +108,52 @@ def execute(args: argparse.Namespace) -> int:
               f"{_shown(run_dir)}/")
 
     progress = Progress(total)
-    outputs, failures = {}, []
-    for family, executable in chosen.items():
-        if not planned[family]:
-            continue
-        output, failure = _run_family(family, executable, args.filter, profile, repetitions, run_dir, progress)
-        if output is not None:
-            outputs[family] = output
-        if failure:
-            failures.append(failure)
+    arguments = [f"--benchmark_min_time={profile.min_time}", f"--benchmark_repetitions={repetitions}",
+                 f"--yb_latency_seconds={profile.latency_seconds}",
+                 f"--benchmark_enable_random_interleaving={'true' if profile.interleave else 'false'}",
+                 "--benchmark_report_aggregates_only=false"]
+    budget = args.timeout or profile.budget_seconds
+    runs, interrupted = [], None
+    try:
+        for family, executable in chosen.items():
+            if planned[family]:
+                runs.append(FamilyRun(family))
+                runs[-1].run(executable, args.filter, planned[family], arguments, budget, run_dir, progress)
+    except Interrupted as interruption:
+        interrupted = interruption.signal_name
 
+    outputs = {run.family: run.output() for run in runs if run.output() is not None}
+    failures = [failure for run in runs for failure in run.failures]
     metadata = {
         "version": "0.1.0", "run_id": run_id, "profile": args.profile, "repetitions": repetitions,
-        "min_time": profile.min_time, "families": list(outputs), "partial": bool(failures), "failures": failures,
+        "min_time": profile.min_time, "budget_seconds": budget, "families": list(outputs),
+        "partial": bool(failures) or interrupted is not None, "interrupted": interrupted, "failures": failures,
         "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
     }
     document = results.merge(outputs, metadata)
     results_file = run_dir / "results.json"
     results.write_atomically(results_file, document)
+    if interrupted:
+        # The previous run stays the latest: a half run must not replace a whole one in charts and gates.
+        build.say(f"interrupted by {interrupted}: wrote the {len(document['benchmarks'])} entries finished so far to "
+                  f"{_shown(results_file)}, marked partial; {_shown(results_root / 'latest')} is unchanged")
+        return 128 + signal.Signals[interrupted].value
     results.point_latest(results_root, run_dir)
 
     print()
     print(summary.render(document))
-    errors = progress.errors + len(failures)
+    errors = progress.errors
+    stopped = [failure for failure in failures if "benchmark" not in failure]
     build.say(f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
               + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
-              + (f"; {errors} benchmark(s) or families failed" if errors else ""))
+              + (f"; {errors} benchmark(s) failed" if errors else "")
+              + "".join(f"; {failure['family']}: {failure['reason']}" for failure in stopped))
     _write_report(results_file, run_dir / "report")
-    return 1 if errors else 0
+    return 1 if errors or stopped else 0
+
+
+def _raise_interrupted(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
 
 
 def _write_report(results_file: pathlib.Path, report_dir: pathlib.Path) -> None:
@@ -126,12 +172,16 @@ class Progress:
 
     def __init__(self, total: int):
         self.total, self.done, self.errors, self.skipped = total, 0, 0, 0
+        self.seen = set()  # a family restarted after a failure may report a benchmark again
         self.started = time.monotonic()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def finished(self, name: str, status: str) -> None:
+        if name in self.seen:
+            return
+        self.seen.add(name)
         self.done += 1
         if status.startswith(self.SKIPPED):
             self.skipped += 1
@@ -143,43 +193,6 @@ class Progress:
             shown = ""
         width = len(str(self.total))
         print(f"[{self.done:>{width}}/{self.total}] {self.elapsed():7.1f}s  {name}{shown}", flush=True)
-
-
-def _run_family(family, executable, regex, profile, repetitions, run_dir, progress):
-    """Runs one family executable; returns (its GB JSON or None, a failure record or None)."""
-    raw = run_dir / f".{family}.gb.json"
-    log = run_dir / f"{family}.stderr.log"
-    command = [str(executable), f"--benchmark_filter={regex}", f"--benchmark_min_time={profile.min_time}",
-               f"--benchmark_repetitions={repetitions}", f"--yb_latency_seconds={profile.latency_seconds}",
-               f"--benchmark_enable_random_interleaving={'true' if profile.interleave else 'false'}",
-               "--benchmark_report_aggregates_only=false", f"--benchmark_out={raw}",
-               "--benchmark_out_format=json", "--yb_progress"]
-    with open(log, "w", encoding="utf-8") as stderr:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=paths.REPO_ROOT)
-        try:
-            for line in child.stdout:
-                fields = line.rstrip("\n").split("\t")
-                if len(fields) == 3 and fields[0] == "YB_PROGRESS":
-                    progress.finished(fields[1], fields[2])
-            status = child.wait()
-        except BaseException:
-            child.kill()  # ours, by its PID: an interrupted run leaves no benchmark behind
-            child.wait()
-            raise
-    failure = None
-    if status != 0:
-        how = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-        failure = {"family": family, "reason": f"{executable.name} ended with {how}", "log": log.name}
-        build.say(f"{family}: {failure['reason']}; its stderr is in {_shown(log)}")
-    try:
-        output = results.load_family_output(raw)
-    except (OSError, ValueError) as error:
-        return None, failure or {"family": family, "reason": f"no readable results: {error}", "log": log.name}
-    finally:
-        raw.unlink(missing_ok=True)
-    if os.path.getsize(log) == 0:
-        log.unlink()
-    return output, failure
 
 
 def _new_run_dir(results_root: pathlib.Path, profile: str):

@@ -1,0 +1,192 @@
+"""Runs one family executable under a watchdog, so one benchmark's hang or crash costs only that benchmark.
+
+The executable prints `YB_PROGRESS <tab> name <tab> running` before each call of a benchmark and
+`YB_PROGRESS <tab> name <tab> ok|error` when it is done (harness/reporters.h). The supervisor adds up the
+time of each benchmark's calls; a benchmark past its budget is ended with the executable's whole process
+group (its workers and children included). When the executable dies inside a benchmark (watchdog, signal,
+exit status), that benchmark is recorded as failed with the reason and the executable is started again
+on the benchmarks not yet done, so the family's other results are kept.
+
+Result files are flushed after every benchmark, so a killed executable's file holds every finished one;
+`read_partial` recovers them from the unterminated JSON.
+"""
+import json
+import os
+import pathlib
+import selectors
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from . import families, paths
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM arrived while a family ran; its finished benchmarks are in the FamilyRun."""
+
+    def __init__(self, signal_name: str):
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+
+
+@dataclass
+class FamilyRun:
+    """What one family produced: Google Benchmark documents (one per start of its executable) and failures."""
+    family: str
+    documents: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+
+    def output(self):
+        """One Google Benchmark document for the family, or None when nothing was written."""
+        if not self.documents:
+            return None
+        merged = dict(self.documents[0])
+        merged["benchmarks"] = [entry for document in self.documents for entry in document.get("benchmarks", [])]
+        merged["benchmarks"] += [failure_entry(failure) for failure in self.failures if "benchmark" in failure]
+        return merged
+
+    def run(self, executable: pathlib.Path, regex: str, planned: list, arguments: list, budget_seconds: float,
+            run_dir: pathlib.Path, progress) -> None:
+        """Runs `planned` (the names `regex` selects) to the end, restarting after each benchmark that fails.
+        Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`."""
+        remaining = list(planned)
+        log = run_dir / f"{self.family}.stderr.log"
+        attempt = 0
+        with open(log, "w", encoding="utf-8") as stderr:
+            while remaining:
+                attempt += 1
+                raw = run_dir / f".{self.family}.{attempt}.gb.json"
+                selection = regex if attempt == 1 else families.anchored(*remaining)
+                command = [str(executable), f"--benchmark_filter={selection}", f"--benchmark_out={raw}",
+                           "--benchmark_out_format=json", "--yb_progress", *arguments]
+                try:
+                    status, culprit, timed_out = _supervise(command, stderr, budget_seconds, progress)
+                finally:
+                    document = read_partial(raw)
+                    raw.unlink(missing_ok=True)
+                    if document is not None:
+                        self.documents.append(document)
+                if status == 0:
+                    break
+                ended = f"{executable.name} {_ended_how(status)}"
+                if culprit is None:
+                    reason = ("timed out: no progress for the budget of one benchmark, ended by the watchdog"
+                              if timed_out else f"{ended} outside any benchmark")
+                    self.failures.append({"family": self.family, "reason": reason, "log": log.name})
+                    break
+                reason = (f"timed out: over the {budget_seconds:g} s budget of one benchmark, ended by the watchdog"
+                          if timed_out else f"{ended} during this benchmark")
+                self.failures.append({"family": self.family, "benchmark": culprit, "reason": reason,
+                                      "log": log.name})
+                progress.finished(culprit, reason)
+                done = {culprit} | {families.plain_name(entry.get("run_name", entry.get("name", "")))
+                                    for document in self.documents for entry in document.get("benchmarks", [])}
+                remaining = [name for name in remaining if name not in done]
+        if os.path.getsize(log) == 0:
+            log.unlink()
+
+
+def failure_entry(failure: dict) -> dict:
+    """A failed benchmark as Google Benchmark writes an errored one, so reports and the gate show it."""
+    return {"name": failure["benchmark"], "run_name": failure["benchmark"], "run_type": "iteration",
+            "repetitions": 0, "repetition_index": 0, "threads": 1, "iterations": 0, "real_time": 0.0,
+            "cpu_time": 0.0, "time_unit": "ns", "error_occurred": True, "error_message": failure["reason"]}
+
+
+def read_partial(path: pathlib.Path):
+    """A Google Benchmark JSON file, or what a killed writer left of it: its context and every complete
+    benchmark entry. None when not even the context was written."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    head, marker, rest = text.partition('"benchmarks": [')
+    if not marker:
+        return None
+    try:
+        document = json.loads(head.rstrip().rstrip(",") + "}")
+    except ValueError:
+        return None
+    decoder, position, entries = json.JSONDecoder(), 0, []
+    while True:
+        while position < len(rest) and rest[position] in " \t\r\n,":
+            position += 1
+        try:
+            entry, position = decoder.raw_decode(rest, position)
+        except ValueError:
+            break
+        entries.append(entry)
+    document["benchmarks"] = entries
+    document.setdefault("context", {})["truncated"] = True
+    return document
+
+
+def _ended_how(status: int) -> str:
+    if status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exit status {status}"
+
+
+def _supervise(command, stderr, budget_seconds, progress):
+    """Runs one start of a family executable; returns (exit status, the benchmark it was in when it ended
+    or None, whether the watchdog ended it)."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, cwd=paths.REPO_ROOT,
+                             start_new_session=True)  # its own process group: ended whole, and Ctrl-C is ours
+    spent = {}             # seconds of calls so far, per benchmark
+    current, call_started = None, 0.0
+    last_line = time.monotonic()  # outside any benchmark (start-up, between benchmarks) the budget runs from here
+    timed_out = False
+    selector = selectors.DefaultSelector()
+    selector.register(child.stdout, selectors.EVENT_READ)
+    pending = b""
+    try:
+        while True:
+            now = time.monotonic()
+            used = spent.get(current, 0.0) + now - call_started if current is not None else now - last_line
+            if used > budget_seconds:
+                timed_out = True
+                _end_group(child)
+                break
+            if not selector.select(timeout=max(0.05, min(budget_seconds - used, 1.0))):
+                continue
+            chunk = os.read(child.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                fields = line.decode("utf-8", "replace").split("\t")
+                if len(fields) != 3 or fields[0] != "YB_PROGRESS":
+                    continue
+                now = last_line = time.monotonic()
+                if current is not None:
+                    spent[current] = spent.get(current, 0.0) + now - call_started
+                if fields[2] == "running":
+                    current, call_started = fields[1], now
+                else:
+                    current = None
+                    progress.finished(fields[1], fields[2])
+        status = child.wait()
+    except BaseException:
+        _end_group(child)  # ours, by its process group: an interrupted run leaves no benchmark behind
+        raise
+    finally:
+        selector.close()
+        child.stdout.close()
+    return status, current, timed_out
+
+
+def _end_group(child: subprocess.Popen) -> None:
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()
