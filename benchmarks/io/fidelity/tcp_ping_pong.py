@@ -10,10 +10,17 @@ For several rounds it runs, back to back:
 and prints each one's median and min of the per-round p50s, and ours against the C program's.
 The load average is printed before and after: other work on the machine moves both.
 
-Where the two threads run decides the figure: on this project's 2-vCPU KVM machine a round trip
-between threads on one CPU took ~8 us and across the two CPUs ~12.7 us, for both programs, and an
-unpinned run lands in either. --cpus 0 runs both programs under `taskset -c 0` (one CPU, the
-same placement every round); --cpus 0,1 lets them spread over both.
+Single runs land in one of two modes on this project's 2-vCPU KVM machine, ~8 us or ~12.7 us,
+for both programs alike, pinned to one CPU or not (so it is not only placement: the host and the
+other work on the machine decide too). --cpus 0 runs both programs under `taskset -c 0`, which
+makes the fast mode more frequent; --cpus 0,1 lets them spread over both.
+
+Measured (2026-11-22, the 2-vCPU KVM machine shared with builds, load average 8-13, 12-16
+rounds each): unpinned, medians c 8013 / ours 8016 ns (+0.0%), c 7957 / ours 8080 (+1.5%),
+c 12676 / ours 12960 (+2.2%, both mostly in the slow mode that run); taskset -c 0, c 7854 /
+ours 7952 (+1.3%), c 7862 / ours 7968 (+1.4%). Within the 10% the io family promises. Single
+runs differ by the ~8 vs ~12.7 us modes (both programs show both), so compare medians of
+interleaved rounds, never one run against another.
 
 usage: tcp_ping_pong.py [--rounds N] [--round-trips N] [--cpus LIST] [--build build/release]
 """
