@@ -200,7 +200,7 @@ const EchoWorkload kEchoWorkloads[] = {
     // Where the one-thread servers part from thread-per-connection. One size only: an operation is
     // 20,000 requests (~1 s here) and each benchmark also spends seconds connecting.
     {"echo_tcp", Transport::tcp, {10000}, {64}},
-    {"echo_unix", Transport::unix_stream, {1, 256}, {64}},
+    {"echo_unix", Transport::unix_stream, {1, 256}, {64, 4096}},
 };
 // The shapes also run open loop (named load:open; closed loop is the default, unnamed).
 const EchoWorkload kOpenLoopWorkloads[] = {
