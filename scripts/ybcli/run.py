@@ -1,7 +1,6 @@
 """`yieldbench run`: build, run the chosen families with progress, write results and the summary."""
 import argparse
 import pathlib
-import re
 import shlex
 import signal
 import sys
@@ -53,7 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -76,10 +78,10 @@ def execute(args: argparse.Namespace) -> int:
         from . import instructions
         return instructions.execute(args, args.repetitions or profile.repetitions)
     wanted = [name for value in args.family for name in value.split(",") if name]
-    try:
-        re.compile(args.filter)
-    except re.error as error:
-        raise UsageError(f"--filter '{args.filter}' is not a regular expression: {error}") from None
+    # Everything that can be checked without the build is, so a typo costs no minutes of building.
+    families.check_known(wanted)
+    families.check_filter(args.filter)
+    results.check_results_folder(args.out.resolve())
 
     # Both explicitly: a shell starts background jobs with SIGINT ignored, and `kill -INT` must still work.
     previous_handlers = {number: signal.signal(number, _raise_interrupted) for number in (signal.SIGINT, signal.SIGTERM)}

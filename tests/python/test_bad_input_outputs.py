@@ -171,7 +171,7 @@ def test_run_out_below_a_file_is_one_line_before_any_benchmark(a_file, monkeypat
                    "--out", str(a_file / "results")])
     captured = capsys.readouterr()
     assert status == 2
-    assert_one_line_error(captured.err, "run", "cannot create the results folder")
+    assert_one_line_error(captured.err, "run", "cannot create a run folder there")
     assert "[1/" not in captured.out, "no benchmark ran"
 
 
