@@ -45,9 +45,9 @@ class LoadGenerator {
   LoadGenerator& operator=(const LoadGenerator&) = delete;
 
   // One operation: `messages` (default: shape.messages) per connection; every request's latency
-  // (send of its first byte to receipt of its last) goes into `latency` when given. Returns the
-  // checksum, or kFailed with error() set; after a failure every call returns kFailed at once.
-  // Open loop: needs set_rate() first.
+  // (from the send of its first byte, open loop: from its intended send time, to the receipt of
+  // its last) goes into `latency` when given. Returns the checksum, or kFailed with error() set;
+  // after a failure every call returns kFailed at once. Open loop: needs set_rate() first.
   std::uint64_t run(yb::LatencyHistogram* latency = nullptr, int messages = -1);
   // One closed-loop operation, whatever the generator's load (priming, calibrating the open loop).
   std::uint64_t run_closed(yb::LatencyHistogram* latency = nullptr, int messages = -1);
