@@ -6,7 +6,7 @@
 //   void after_fork_in_parent();   void after_fork_in_peer();   // close the other side's ends
 //   bool send_request(std::uint32_t token);   std::uint32_t receive_request();  // peer: 0 = parent gone
 //   bool send_reply(std::uint32_t token);     std::uint32_t receive_reply();    // parent: 0 = peer gone
-//   void peer_gone();   // from the watchdog thread: wake a parent blocked in receive_reply
+//   void peer_gone();   // from the watchdog process: wake a parent blocked in receive_reply
 //
 // A template, so the round trip makes no virtual call.
 #pragma once

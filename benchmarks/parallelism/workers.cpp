@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -214,62 +213,63 @@ std::string reap(pid_t pid, int expected_status) {
   return describe_status(status);
 }
 
-Watchdog::Watchdog(std::vector<pid_t> children, std::chrono::seconds limit, std::function<void()> on_trouble)
-    : children_(std::move(children)), on_trouble_(std::move(on_trouble)), stop_(::eventfd(0, EFD_CLOEXEC)) {
-  if (!stop_) throw_errno("eventfd");
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  thread_ = std::thread([this, deadline] { watch(deadline); });
-}
+namespace {
 
-void Watchdog::disarm() {
-  if (!thread_.joinable()) return;
-  const std::uint64_t one = 1;
-  write_all(stop_.get(), &one, sizeof(one));
-  thread_.join();
-}
-
-pid_t Watchdog::culprit() const {
-  std::lock_guard lock(mutex_);
-  return culprit_;
-}
-
-bool Watchdog::timed_out() const {
-  std::lock_guard lock(mutex_);
-  return timed_out_;
-}
-
-void Watchdog::watch(std::chrono::steady_clock::time_point deadline) {
-  std::vector<Fd> pidfds;
-  std::vector<pollfd> polled{{stop_.get(), POLLIN, 0}};
-  std::vector<pid_t> polled_pids{0};
-  for (const pid_t pid : children_) {
-    Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (!pidfd) continue;  // no pidfds on this kernel: the time limit still holds
-    polled.push_back({pidfd.get(), POLLIN, 0});
-    polled_pids.push_back(pid);
-    pidfds.push_back(std::move(pidfd));
-  }
+// The watchdog process's loop; returns its exit status.
+int watch_children(const std::vector<pid_t>& children, const std::vector<Fd>& pidfds,
+                   const std::vector<pid_t>& pidfd_owners, std::chrono::steady_clock::time_point deadline,
+                   const std::function<void()>& on_trouble, std::atomic<pid_t>& culprit,
+                   std::atomic<bool>& timed_out) {
+  std::vector<pollfd> polled;
+  for (const Fd& pidfd : pidfds) polled.push_back({pidfd.get(), POLLIN, 0});
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const int ready = ::poll(polled.data(), polled.size(), static_cast<int>(std::max<long long>(0, left.count())));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready > 0 && polled[0].revents != 0) return;  // disarmed
-    {
-      std::lock_guard lock(mutex_);
-      if (ready == 0) {
-        timed_out_ = true;
-      } else {
-        for (std::size_t i = 1; i < polled.size() && culprit_ == 0; ++i) {
-          if (polled[i].revents != 0) culprit_ = polled_pids[i];
-        }
-        if (culprit_ == 0) continue;
-      }
+    if (ready < 0) return 1;
+    if (ready == 0) {
+      timed_out.store(true);
+    } else {
+      std::size_t ended = 0;
+      while (ended < polled.size() && polled[ended].revents == 0) ++ended;
+      if (ended == polled.size()) continue;
+      culprit.store(pidfd_owners[ended]);
     }
-    for (const pid_t pid : children_) ::kill(pid, SIGKILL);  // ours, not yet reaped: the PIDs are still theirs
-    if (on_trouble_) on_trouble_();
-    return;
+    for (const pid_t pid : children) ::kill(pid, SIGKILL);  // ours, not yet reaped: the PIDs are still theirs
+    if (on_trouble) on_trouble();
+    return 0;
   }
 }
+
+}  // namespace
+
+Watchdog::Watchdog(std::vector<pid_t> children, std::chrono::seconds limit, std::function<void()> on_trouble) {
+  std::vector<Fd> pidfds;
+  std::vector<pid_t> pidfd_owners;
+  for (const pid_t pid : children) {
+    Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) continue;  // no pidfds on this kernel: the time limit still holds
+    pidfds.push_back(std::move(pidfd));
+    pidfd_owners.push_back(pid);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  Verdict& verdict = *verdict_;
+  // The pidfds stay open in the watchdog only: the parent's copies close when this returns.
+  watcher_ = fork_worker([&] {
+    return watch_children(children, pidfds, pidfd_owners, deadline, on_trouble, verdict.culprit, verdict.timed_out);
+  });
+}
+
+void Watchdog::disarm() {
+  if (watcher_ == 0) return;
+  ::kill(watcher_, SIGKILL);  // not yet reaped: the PID is still the watchdog's
+  reap(watcher_, 0);
+  watcher_ = 0;
+}
+
+pid_t Watchdog::culprit() const { return verdict_->culprit.load(); }
+
+bool Watchdog::timed_out() const { return verdict_->timed_out.load(); }
 
 Children::~Children() {
   if (watchdog_) watchdog_->disarm();

@@ -157,10 +157,15 @@ std::string describe_status(int status);
 // Waits for `pid`; empty when it exited with `expected_status`, else how it ended.
 std::string reap(pid_t pid, int expected_status = 0);
 
-// Watches long-lived children from a thread of its own, blocked in poll() on their pidfds, so it
+// Watches long-lived children from a process of its own, blocked in poll() on their pidfds, so it
 // costs nothing while all is well. When one ends before the watchdog is disarmed, or `limit`
 // passes, it kills every child it watches (SIGKILL, by PID), records why and calls `on_trouble`
-// (which must wake a parent blocked on shared memory; pipes see end-of-file by themselves).
+// (which must wake a parent blocked on shared memory or an inherited fd; pipes see end-of-file by
+// themselves). A process rather than a thread: a thread would make the measuring process
+// multi-threaded, and then glibc brackets every read(2)/write(2) with cancellation bookkeeping and
+// the kernel takes a reference at every fd use, in the parent and in a peer forked from it. That
+// is ~5% of a same-CPU pipe round trip, an artefact perf bench's single-threaded processes do not pay.
+// `on_trouble` runs in the forked watchdog, so it may only touch MAP_SHARED memory and fds.
 class Watchdog {
  public:
   Watchdog(std::vector<pid_t> children, std::chrono::seconds limit, std::function<void()> on_trouble);
@@ -168,22 +173,22 @@ class Watchdog {
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
-  // Stops watching (before the owner asks its children to exit); idempotent.
+  // Stops watching (before the owner asks its children to exit): ends and reaps the watchdog
+  // process; idempotent.
   void disarm();
   // The first child seen to end early (0 if none) and whether the time limit ran out.
   pid_t culprit() const;
   bool timed_out() const;
 
  private:
-  void watch(std::chrono::steady_clock::time_point deadline);
+  // What the watchdog process found, in memory the parent shares.
+  struct Verdict {
+    std::atomic<pid_t> culprit{0};
+    std::atomic<bool> timed_out{false};
+  };
 
-  std::vector<pid_t> children_;
-  std::function<void()> on_trouble_;
-  Fd stop_;
-  mutable std::mutex mutex_;
-  pid_t culprit_ = 0;
-  bool timed_out_ = false;
-  std::thread thread_;
+  Shared<Verdict> verdict_;
+  pid_t watcher_ = 0;
 };
 
 // How long a long-lived child may go before the watchdog ends it: far above any benchmark here.
