@@ -17,10 +17,10 @@
 // fiber_entry never returns (it leaves with a jump that frees the stack): one shadow-stack slot is
 // lost per fiber, and a workload creating a million fibers overruns it. TSan's fiber API
 // (__tsan_switch_to_fiber) would need its call at the jump itself, inside Boost's inline code, where
-// we cannot put it. So the files that create Boost.Context fibers are compiled without TSan
-// instrumentation in the tsan preset (yb_without_tsan_instrumentation in the top-level CMakeLists.txt;
-// their code is single-threaded, so TSan had no race to find there), and sanitizer_visible()
-// below refuses to compile in a file that is still instrumented.
+// we cannot put it. So the files that create Boost.Context fibers are compiled without TSan's
+// function entry/exit hooks (yb_without_tsan_call_tracking in the top-level CMakeLists.txt; their
+// memory accesses are still checked, their frames are missing from TSan's stack traces), and
+// sanitizer_visible() below refuses to compile in a file that still has them.
 //
 // Without a sanitizer every function here is empty and StackBounds holds nothing: a switch costs
 // what it cost before.
@@ -30,6 +30,7 @@
 #include <utility>
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define YB_FIBER_ASAN 1
 #else
@@ -145,8 +146,14 @@ struct BoundsRecordingStack {
     *bounds = stack_bounds(static_cast<char*>(stack.sp) - stack.size, stack.size);  // sp is the top
     return stack;
   }
+  // A fiber's last frames never return (it leaves by a jump), so their redzones stay poisoned:
+  // cleared here, as ASan does for a thread's stack, or memory mapped later at the same address
+  // (protected stacks are munmap'ed) would be reported as stack.
   template <class StackContext>
   void deallocate(StackContext& stack) noexcept {
+#if YB_FIBER_ASAN
+    __asan_unpoison_memory_region(static_cast<char*>(stack.sp) - stack.size, stack.size);
+#endif
     inner.deallocate(stack);
   }
 };
@@ -155,10 +162,10 @@ struct BoundsRecordingStack {
 // bounds into `*bounds`; otherwise `allocator` itself.
 template <class StackAllocator>
 auto sanitizer_visible(StackAllocator allocator, [[maybe_unused]] StackBounds* bounds) {
-#if defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_THREAD__) && !defined(YB_TSAN_NO_CALL_TRACKING)
   static_assert(sizeof(StackAllocator) == 0,
-                "a file creating Boost.Context fibers must be compiled without TSan instrumentation: "
-                "list it in yb_without_tsan_instrumentation (see harness/fiber_sanitizer.h)");
+                "a file creating Boost.Context fibers must be compiled without TSan's function entry/exit "
+                "hooks: list it in yb_without_tsan_call_tracking (see harness/fiber_sanitizer.h)");
 #endif
 #if YB_FIBER_ASAN
   return BoundsRecordingStack<StackAllocator>{std::move(allocator), bounds};
