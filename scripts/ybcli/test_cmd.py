@@ -74,9 +74,9 @@ def _execute_sanitized(preset: str, ctest_args: list) -> int:
     build.bootstrap()
     build.build(preset)
     environment = {**os.environ, **SANITIZER_ENVIRONMENT[preset]}
-    for source in uninstrumented_sources(paths.build_dir(preset)):
-        build.say(f"{preset}: {source} is compiled without TSan instrumentation: it creates Boost.Context fibers, "
-                  f"whose switches TSan cannot follow (see harness/fiber_sanitizer.h)")
+    for source, how in sanitizer_exemptions(paths.build_dir(preset)):
+        build.say(f"{preset}: {source} is compiled {how} (why: CMakeLists.txt, yb_without_tsan_call_tracking "
+                  f"and yb_needs_tail_calls)")
     build.say(f"running the C++ tests under the {preset} preset (ctest)")
     ctest = subprocess.run(["ctest", "--preset", preset, *ctest_args], cwd=paths.REPO_ROOT, env=environment)
     failed = [] if ctest.returncode == 0 else ["ctest"]
@@ -96,19 +96,30 @@ def sanitized_family_command(executable: pathlib.Path) -> list:
     return [str(executable), *SMOKE_FLAGS]
 
 
-def uninstrumented_sources(build_dir: pathlib.Path) -> list:
-    """Sources the build compiled with -fno-sanitize=thread (yb_without_tsan_instrumentation), as
-    paths relative to the repository; none outside a tsan build."""
+# Flags by which the build narrows a sanitizer for particular sources (the top-level
+# CMakeLists.txt says why, at yb_without_tsan_call_tracking and yb_needs_tail_calls).
+EXEMPTION_FLAGS = {
+    "--param=tsan-instrument-func-entry-exit=0": "without TSan's function entry/exit hooks",
+    "--param=asan-stack=0": "without ASan's stack instrumentation",
+    "-foptimize-sibling-calls": "with sibling calls",
+}
+
+
+def sanitizer_exemptions(build_dir: pathlib.Path) -> list:
+    """(source relative to the repository, what is different) for every source the build compiled
+    with one of EXEMPTION_FLAGS, from its compile_commands.json; none when there is none."""
     try:
         commands = json.loads((build_dir / "compile_commands.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    found = set()
+    found = {}
     for entry in commands:
-        if "-fno-sanitize=thread" in entry.get("command", ""):
+        flags = [text for flag, text in EXEMPTION_FLAGS.items() if flag in entry.get("command", "").split()]
+        if flags:
             source = pathlib.Path(entry["file"])
-            found.add(str(source.relative_to(paths.REPO_ROOT)) if source.is_relative_to(paths.REPO_ROOT) else str(source))
-    return sorted(found)
+            shown = str(source.relative_to(paths.REPO_ROOT)) if source.is_relative_to(paths.REPO_ROOT) else str(source)
+            found[shown] = ", ".join(flags)
+    return sorted(found.items())
 
 
 def progress_statuses(progress: str) -> list:

@@ -81,11 +81,17 @@ def test_benchmark_errors_and_sanitizer_reports_are_problems():
     assert any("data race" in problem for problem in problems)
 
 
-def test_uninstrumented_sources_come_from_the_compile_commands(tmp_path):
-    source = REPO_ROOT / "benchmarks" / "coroutines" / "boost_fiber.cpp"
+def test_sanitizer_exemptions_come_from_the_compile_commands(tmp_path):
+    coroutines = REPO_ROOT / "benchmarks" / "coroutines"
     (tmp_path / "compile_commands.json").write_text(json.dumps([
-        {"file": str(source), "command": "g++ -O1 -fsanitize=thread -fno-sanitize=thread -c boost_fiber.cpp"},
+        {"file": str(coroutines / "boost_fiber.cpp"),
+         "command": "g++ -O1 -fsanitize=thread --param=tsan-instrument-func-entry-exit=0 -c boost_fiber.cpp"},
+        {"file": str(coroutines / "cxx20_coroutine.cpp"),
+         "command": "g++ -O1 -fsanitize=address -foptimize-sibling-calls --param=asan-stack=0 -c cxx20_coroutine.cpp"},
         {"file": str(REPO_ROOT / "harness" / "measure.cpp"), "command": "g++ -O1 -fsanitize=thread -c measure.cpp"},
     ]))
-    assert test_cmd.uninstrumented_sources(tmp_path) == ["benchmarks/coroutines/boost_fiber.cpp"]
-    assert test_cmd.uninstrumented_sources(tmp_path / "no-such-build") == []
+    assert test_cmd.sanitizer_exemptions(tmp_path) == [
+        ("benchmarks/coroutines/boost_fiber.cpp", "without TSan's function entry/exit hooks"),
+        ("benchmarks/coroutines/cxx20_coroutine.cpp", "without ASan's stack instrumentation, with sibling calls"),
+    ]
+    assert test_cmd.sanitizer_exemptions(tmp_path / "no-such-build") == []
