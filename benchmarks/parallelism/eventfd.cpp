@@ -18,7 +18,8 @@ Fd make_eventfd() {
 
 class EventfdChannel {
  public:
-  EventfdChannel(WorkerKind, PingPongControl&) : to_peer_(make_eventfd()), to_parent_(make_eventfd()) {}
+  EventfdChannel(WorkerKind kind, PingPongControl&)
+      : entry_(syscall_entry_for(kind)), to_peer_(make_eventfd()), to_parent_(make_eventfd()) {}
 
   // Both sides use both counters: nothing to close.
   void after_fork_in_parent() {}
@@ -32,12 +33,13 @@ class EventfdChannel {
   void peer_gone() { send(to_parent_.get(), kPeerGone); }
 
  private:
-  static bool send(int fd, std::uint64_t value) { return write_all(fd, &value, sizeof(value)); }
-  static std::uint32_t receive(int fd) {
+  bool send(int fd, std::uint64_t value) const { return write_all(fd, &value, sizeof(value), entry_); }
+  std::uint32_t receive(int fd) const {
     std::uint64_t value = 0;
-    return read_all(fd, &value, sizeof(value)) ? static_cast<std::uint32_t>(value) : 0;
+    return read_all(fd, &value, sizeof(value), entry_) ? static_cast<std::uint32_t>(value) : 0;
   }
 
+  SyscallEntry entry_;
   Fd to_peer_;
   Fd to_parent_;
 };

@@ -42,10 +42,22 @@ Pipe make_pipe() {
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-bool write_all(int fd, const void* data, std::size_t size) {
+namespace {
+
+ssize_t write_once(int fd, const void* data, std::size_t size, SyscallEntry entry) {
+  return entry == SyscallEntry::direct ? ::syscall(SYS_write, fd, data, size) : ::write(fd, data, size);
+}
+
+ssize_t read_once(int fd, void* data, std::size_t size, SyscallEntry entry) {
+  return entry == SyscallEntry::direct ? ::syscall(SYS_read, fd, data, size) : ::read(fd, data, size);
+}
+
+}  // namespace
+
+bool write_all(int fd, const void* data, std::size_t size, SyscallEntry entry) {
   const auto* bytes = static_cast<const char*>(data);
   while (size > 0) {
-    const ssize_t written = ::write(fd, bytes, size);
+    const ssize_t written = write_once(fd, bytes, size, entry);
     if (written < 0 && errno == EINTR) continue;
     if (written <= 0) return false;
     bytes += written;
@@ -54,10 +66,10 @@ bool write_all(int fd, const void* data, std::size_t size) {
   return true;
 }
 
-bool read_all(int fd, void* data, std::size_t size) {
+bool read_all(int fd, void* data, std::size_t size, SyscallEntry entry) {
   auto* bytes = static_cast<char*>(data);
   while (size > 0) {
-    const ssize_t got = ::read(fd, bytes, size);
+    const ssize_t got = read_once(fd, bytes, size, entry);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return false;
     bytes += got;

@@ -68,10 +68,22 @@ struct Pipe {
 };
 Pipe make_pipe();
 
+// How write_all and read_all enter the kernel. Once a process has started a thread, glibc's
+// read(2) and write(2) bracket the call with cancellation bookkeeping (an atomic read-modify-write
+// before and after) for the rest of its life, and in children it forks. A process worker stands
+// for a single-threaded program: it would pay that only because thread benchmarks ran earlier in
+// the same executable (or a watchdog thread ran), so its round trip would depend on run order.
+//   libc    glibc's wrappers: what a thread worker, in a multi-threaded program, does pay;
+//   direct  syscall(2): what a single-threaded process pays, whatever ran before.
+enum class SyscallEntry { libc, direct };
+inline SyscallEntry syscall_entry_for(WorkerKind kind) {
+  return kind == WorkerKind::process ? SyscallEntry::direct : SyscallEntry::libc;
+}
+
 // Writes or reads exactly `size` bytes, retrying on EINTR and short transfers. Returns false on
 // end of file or an error (the peer is gone).
-bool write_all(int fd, const void* data, std::size_t size);
-bool read_all(int fd, void* data, std::size_t size);
+bool write_all(int fd, const void* data, std::size_t size, SyscallEntry entry = SyscallEntry::libc);
+bool read_all(int fd, void* data, std::size_t size, SyscallEntry entry = SyscallEntry::libc);
 // read_all with a deadline (poll between reads): false on end of file, error or timeout.
 bool read_all_until(int fd, void* data, std::size_t size, std::chrono::steady_clock::time_point deadline);
 
