@@ -14,13 +14,11 @@
 // Sockets are registered once, edge-triggered, for in and out. At stop the loop destroys every
 // fiber still suspended (Boost unwinds its stack) and then closes its socket. Every switch is
 // announced to AddressSanitizer (harness/fiber_sanitizer.h; nothing without it); TSan builds
-// compile this file uninstrumented (CMakeLists.txt), as that header explains.
+// compile this file without TSan's call tracking (CMakeLists.txt), as that header explains.
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <sanitizer/asan_interface.h>
 
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
@@ -89,11 +87,7 @@ class RegisteredStack {
     return stack;
   }
   void deallocate(context::stack_context& stack) noexcept {
-    registry_->remove(stack);
-    // A fiber's last frames never return, so AddressSanitizer still has them poisoned; unmapped
-    // as they are, the next mapping at this address (an io_uring ring, say) would inherit that
-    // and be reported as a stack overflow. A no-op without ASan.
-    ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(stack.sp) - stack.size, stack.size);
+    registry_->remove(stack);  // under ASan, yb::sanitizer_visible's wrapper has unpoisoned it already
     inner_.deallocate(stack);
   }
 
