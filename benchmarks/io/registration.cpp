@@ -246,8 +246,9 @@ void register_shapes(const std::shared_ptr<const EchoImplementation>& implementa
       "intended send time (queueing is not hidden), to the receipt of its whole echo; ctx_*_per_request and "
       "cpu_ns_per_request cover client and server threads (getrusage / process CPU clock; perf's ctx_switches "
       "and task_clock_ns see only the client thread, the server starts before the counters open); "
-      "bytes_per_unit = server heap (operator new) + resident thread stacks per connection, kernel socket "
-      "memory not included");
+      "bytes_per_unit = server heap (operator new) + resident memory it maps itself (thread and fiber stacks, "
+      "io_uring multishot's shared buffer pool; stack_bytes_per_conn) per connection, kernel socket memory "
+      "not included");
   yb::describe_workload(kFamily, "echo_unix", "echo_tcp over an abstract AF_UNIX stream socket");
   return true;
 }();
