@@ -23,7 +23,8 @@ class EchoServer {
   virtual ~EchoServer() = default;
   // Threads the server runs now (acceptor and workers).
   virtual int threads() const = 0;
-  // Resident bytes of memory the server maps outside operator new (thread stacks), or 0.
+  // Resident bytes of memory the server maps outside operator new (thread or fiber stacks, a
+  // buffer pool shared by its connections), or 0.
   virtual std::int64_t mapped_resident_bytes() const { return 0; }
 };
 
@@ -33,7 +34,7 @@ struct EchoImplementation {
   const char* name;
   const char* description;
   MakeServer make;
-  // A benchmark-name parameter choosing a variant ("trigger", "submit") and its values, or none.
+  // A benchmark-name parameter choosing a variant ("trigger", "submit", "stack") and its values, or none.
   const char* variant_param = nullptr;
   std::vector<const char*> variants = {};
   // Why this server cannot hold `conns` connections here, or empty when it can.
