@@ -71,6 +71,11 @@ TEST(CoroutinesBenchmarks, AliveManyReportsBytesPerCoroutineFromTheHonestCounter
   // Stacks from malloc: invisible to the heap counter, so bytes_per_unit is the RSS growth.
   const auto& fibers = reporter.runs.at("coroutines/alive_many/boost_fiber/k:1000/stack:fixed");
   ASSERT_FALSE(fibers.error_occurred) << fibers.error_message;
+#if defined(__SANITIZE_THREAD__)
+  // Its allocator keeps freed blocks resident and hands them out again, so the stacks of the
+  // measured operation reuse the warm-up's pages and the resident set does not grow.
+  GTEST_SKIP() << "fibers' RSS growth not checked under TSan: its allocator keeps freed stacks resident";
+#endif
   if (fibers.counters.count("rss_peak_bytes")) {
     EXPECT_EQ(counter(fibers, "bytes_per_unit"), counter(fibers, "rss_bytes_per_unit"));
     EXPECT_GE(counter(fibers, "bytes_per_unit"), 4096) << "at least one touched page per stack";
