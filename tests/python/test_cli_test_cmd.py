@@ -51,6 +51,15 @@ def test_the_family_run_covers_every_benchmark_once_at_a_smoke_size():
     assert "--yb_progress" in command, "the progress lines are how errors are found"
 
 
+def test_benchmarks_a_sanitizer_cannot_run_are_left_out_by_a_negative_filter():
+    command = test_cmd.sanitized_family_command(pathlib.Path("yb_coroutines"), "^coroutines/alive_many/x")
+    assert command[-1] == "--benchmark_filter=-^coroutines/alive_many/x"
+    for preset, exclusions in test_cmd.NOT_RUN_UNDER.items():
+        assert preset in test_cmd.SANITIZER_PRESETS.values()
+        for regex, why in exclusions.values():
+            assert regex and why, "every exclusion says why"
+
+
 def test_a_clean_family_run_has_no_problems_and_skips_are_not_errors():
     progress = ("YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\trunning\n"
                 "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\tskipped: n=1000000: too slow here\n"
