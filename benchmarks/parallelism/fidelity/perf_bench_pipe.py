@@ -63,13 +63,21 @@ def perf_bench(threaded, placement):
         command = ["taskset", "-c", "0"] + command
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if placement == "cross_cpu":
-        time.sleep(0.02)
-        pids = sorted(int(p) for p in subprocess.run(["pgrep", "-x", "sched-pipe"], capture_output=True,
-                                                     text=True).stdout.split())
-        if threaded:  # two worker threads in one process: move the last one
-            target = sorted(int(t) for t in os.listdir(f"/proc/{pids[0]}/task"))[-1]
-        else:         # perf and its forked child: move the child
-            target = pids[-1]
+        # taskset execs perf, so run.pid is perf: move its second worker to CPU 1 once it exists
+        # (the last of its three threads with -T, else its forked child). Waits up to 2 s for it.
+        target = None
+        for _ in range(200):
+            if threaded:
+                tasks = sorted(int(t) for t in os.listdir(f"/proc/{run.pid}/task"))
+                target = tasks[-1] if len(tasks) >= 3 else None
+            else:
+                target = (process_tree(run.pid)[1:] or [None])[0]
+            if target is not None:
+                break
+            time.sleep(0.01)
+        if target is None:
+            run.kill()
+            raise RuntimeError("perf bench's second worker did not start within 2 s")
         subprocess.run(["taskset", "-p", "-c", "1", str(target)], capture_output=True, check=True)
     out = run.communicate()[0]
     return float(re.search(r"([\d.]+) usecs/op", out).group(1))
