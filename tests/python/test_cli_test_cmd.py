@@ -1,6 +1,7 @@
 """`yieldbench test --sanitize`: its arguments, the family run's command line, and how a
 sanitized family run is judged. (The sanitized builds themselves are what `yieldbench test
 --sanitize address|thread` runs; they take minutes, so they are not run from here.)"""
+import argparse
 import json
 import pathlib
 import subprocess
@@ -104,3 +105,33 @@ def test_sanitizer_exemptions_come_from_the_compile_commands(tmp_path):
         ("benchmarks/coroutines/cxx20_coroutine.cpp", "without ASan's stack instrumentation, with sibling calls"),
     ]
     assert test_cmd.sanitizer_exemptions(tmp_path / "no-such-build") == []
+
+
+class BuildReached(Exception):
+    """Stops execute() at its build step: which preset it asked for is what is checked."""
+
+
+def preset_built(monkeypatch, args):
+    from ybcli import build
+
+    def stop_at_build(preset="release"):
+        raise BuildReached(preset)
+
+    monkeypatch.setattr(build, "bootstrap", lambda **_: None)
+    monkeypatch.setattr(build, "build", stop_at_build)
+    try:
+        test_cmd.execute(args)
+    except BuildReached as reached:
+        return str(reached)
+    raise AssertionError("execute() never built a preset")
+
+
+def test_without_sanitize_the_release_preset_is_built_as_before(monkeypatch):
+    # `yieldbench ci` calls execute() with only the release arguments, no `sanitize`.
+    assert preset_built(monkeypatch, argparse.Namespace(ctest_args="", pytest_args="")) == "release"
+
+
+def test_sanitize_builds_that_sanitizers_preset(monkeypatch):
+    for sanitizer, preset in test_cmd.SANITIZER_PRESETS.items():
+        args = argparse.Namespace(sanitize=sanitizer, ctest_args="", pytest_args="")
+        assert preset_built(monkeypatch, args) == preset
