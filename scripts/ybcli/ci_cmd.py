@@ -12,7 +12,7 @@ import argparse
 import os
 import pathlib
 
-from . import baseline_cmd, build, compare_cmd, families, gate, paths, results
+from . import arguments, baseline_cmd, build, compare_cmd, families, gate, paths, results
 from .errors import UsageError
 
 # 5 against 5 repetitions is the smallest quick run where the U test can go below 0.01 (at best 0.008);
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filter", default=".", metavar="RE", help="as for `yieldbench run`")
     parser.add_argument("--measure", choices=("time", "instructions"), default="time",
                         help="time: wall clock, Mann-Whitney U over repetitions; instructions: callgrind counts")
-    parser.add_argument("--repetitions", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--repetitions", type=arguments.positive_int, default=None, metavar="N",
                         help=f"repetitions per benchmark (default {CI_REPETITIONS} for time, 3 for instructions)")
     parser.add_argument("--skip-tests", action="store_true", help="skip step 1 (the tests)")
     parser.add_argument("--results", type=pathlib.Path, metavar="RESULTS.json",
@@ -41,16 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thresholds", type=pathlib.Path, metavar="FILE", help="as for `yieldbench compare`")
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR",
                         help="results folder (default: results/)")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def execute(args: argparse.Namespace) -> int:

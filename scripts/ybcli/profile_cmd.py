@@ -28,7 +28,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from . import build, families, flamegraph, paths
+from . import arguments, build, families, flamegraph, paths
 from .errors import SetupError, UsageError
 
 PRESET = "profile"
@@ -48,36 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("benchmark", metavar="NAME_OR_REGEX",
                         help="a full benchmark name (exactly that one) or a regular expression (every match)")
     parser.add_argument("--tool", choices=TOOLS, required=True, help="the profiler: " + ", ".join(TOOLS))
-    parser.add_argument("--seconds", type=_positive_float, default=3.0, metavar="S",
+    parser.add_argument("--seconds", type=arguments.positive_float, default=3.0, metavar="S",
                         help="perf: minimum time of each benchmark's timed loop (default 3)")
-    parser.add_argument("--iterations", type=_positive_int, default=3, metavar="N",
+    parser.add_argument("--iterations", type=arguments.positive_int, default=3, metavar="N",
                         help="callgrind and heaptrack: operations measured per benchmark (default 3)")
-    parser.add_argument("--top", type=_positive_int, default=10, metavar="N",
+    parser.add_argument("--top", type=arguments.positive_int, default=10, metavar="N",
                         help="functions shown in the tables (default 10)")
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS / "profile", metavar="DIR",
                         help="results go to DIR/<name>/<tool>/ (default: results/profile/)")
     parser.add_argument("--no-build", action="store_true",
                         help="use the profile preset as it is built (for tests and repeated runs)")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 # ---------------------------------------------------------------------------------------------

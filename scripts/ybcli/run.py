@@ -7,7 +7,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from . import build, families, paths, results, summary
+from . import arguments, build, families, paths, results, summary
 from .errors import UsageError
 from .supervisor import FamilyRun, Interrupted
 
@@ -36,39 +36,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run only benchmarks whose name matches this regular expression")
     parser.add_argument("--profile", choices=PROFILES, default="quick",
                         help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()))
-    parser.add_argument("--repetitions", type=_positive_int, metavar="N",
+    parser.add_argument("--repetitions", type=arguments.positive_int, metavar="N",
                         help="repetitions per benchmark (overrides the profile's)")
     parser.add_argument("--measure", choices=("time", "instructions"), default="time",
                         help="time: wall clock per operation (default); instructions: callgrind instructions per "
                              "operation, one operation per repetition, generators and coroutines only "
                              "(see scripts/ybcli/instructions.py)")
-    parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+    parser.add_argument("--timeout", type=arguments.positive_float, metavar="SECONDS",
                         help="the watchdog's limit on one benchmark, all its repetitions together (default: the "
                              "profile's: " + ", ".join(f"{name} {p.budget_seconds:g} s" for name, p in PROFILES.items())
                              + "); a benchmark past it is ended with its process group and recorded as failed")
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR",
                         help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it "
                              "(default: results/)")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: '{text}'") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
 
 
 def execute(args: argparse.Namespace) -> int:
