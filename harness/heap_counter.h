@@ -1,7 +1,7 @@
 // Counts heap use through replaced global operator new/delete.
 //
 // Counting is off by default so timed loops pay only one relaxed load per allocation; the harness
-// switches it on for an untimed probe of one operation and for Google Benchmark's memory pass.
+// switches it on for an untimed probe of one operation.
 // Sizes are what the allocator really holds (malloc_usable_size), so a free is matched exactly
 // against its allocation without a size header. malloc() callers are not seen.
 #pragma once

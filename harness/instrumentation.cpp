@@ -61,14 +61,12 @@ bool set_perf_control(std::string_view spec) {
   return true;
 }
 
-void measured_region_begin(bool memory_pass) {
-  if (memory_pass) return;
+void measured_region_begin() {
   CALLGRIND_START_INSTRUMENTATION;
   if (perf_control_fd >= 0) perf_command("enable\n");
 }
 
-void measured_region_end(bool memory_pass) {
-  if (memory_pass) return;
+void measured_region_end() {
   if (perf_control_fd >= 0) perf_command("disable\n");
   CALLGRIND_STOP_INSTRUMENTATION;
 }

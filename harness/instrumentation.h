@@ -17,9 +17,8 @@ namespace yb::instrumentation {
 // Parses "FD" or "FD,ACK_FD"; false when malformed. Called by main() for --yb_perf_control.
 bool set_perf_control(std::string_view spec);
 
-// Around the timed loop of one benchmark call; `memory_pass` is Google Benchmark's separate
-// heap-counting pass, which is not profiled.
-void measured_region_begin(bool memory_pass);
-void measured_region_end(bool memory_pass);
+// Around the timed loop of one benchmark call.
+void measured_region_begin();
+void measured_region_end();
 
 }  // namespace yb::instrumentation

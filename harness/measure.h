@@ -17,7 +17,6 @@
 //      written as `std::uint64_t(LatencyHistogram* items)`: it gets null everywhere else and, in
 //      this pass only, a histogram to record each item into, so lat_* are per item and no clock
 //      read of theirs is in the timed loop or beside the perf events of pass 4.
-// During Google Benchmark's separate memory pass only the loop runs, counted by heap_counter.
 //
 // Values escape through benchmark::DoNotOptimize's const& overload only: in Google Benchmark
 // 1.7.1 the T& overload uses a "+m,r" in-out constraint with which GCC 12 can operate on a copy
@@ -87,7 +86,6 @@ struct BenchmarkMemo {
 BenchmarkMemo*& current_memo();
 MemorySample probe_memory_once(const std::function<void()>& one_operation);
 
-bool in_memory_manager_pass();
 // Ends the benchmark with SkipWithError naming both values when they differ.
 bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where);
 // Empty when latency should be sampled for an operation of `mean_ns`, else why not. With
@@ -111,18 +109,13 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& i
       return item_or_whole_operation();
     }
   };
-  const bool memory_pass = detail::in_memory_manager_pass();
-
-  detail::MemorySample memory;
-  if (!memory_pass) {
-    // Every call: it also brings caches and allocator pages to the state the loop will see.
-    if (!detail::checksum_ok(state, expected.checksum, operation(), "warm-up")) return;
-    memory = detail::probe_memory_once([&] { benchmark::DoNotOptimize(operation()); });
-  }
+  // Every call: it also brings caches and allocator pages to the state the loop will see.
+  if (!detail::checksum_ok(state, expected.checksum, operation(), "warm-up")) return;
+  const detail::MemorySample memory = detail::probe_memory_once([&] { benchmark::DoNotOptimize(operation()); });
 
   std::uint64_t last = 0;
   SystemCounters system(SystemCounters::Sources::rusage_only);
-  instrumentation::measured_region_begin(memory_pass);  // a profiler's region (callgrind, perf --control)
+  instrumentation::measured_region_begin();  // a profiler's region (callgrind, perf --control)
   const auto loop_start = clock::now();
   for (auto _ : state) {
     last = operation();
@@ -131,11 +124,9 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& i
     if (state.error_occurred()) [[unlikely]] break;
   }
   const auto loop_end = clock::now();
-  instrumentation::measured_region_end(memory_pass);
+  instrumentation::measured_region_end();
   const SystemUsage usage = system.elapsed();
-  if (state.error_occurred() || !detail::checksum_ok(state, expected.checksum, last, "timed loop") || memory_pass) {
-    return;
-  }
+  if (state.error_occurred() || !detail::checksum_ok(state, expected.checksum, last, "timed loop")) return;
 
   const double mean_ns = std::chrono::duration<double, std::nano>(loop_end - loop_start).count() /
                          static_cast<double>(state.iterations());

@@ -38,7 +38,7 @@ void describe_implementation(const std::string& family, const std::string& imple
 void register_all_with_google_benchmark();
 
 // Called with the benchmark's name before each call of it: Google Benchmark calls a benchmark
-// several times (estimating its iteration count, once per repetition, its memory pass), and
+// several times (estimating its iteration count, once per repetition), and
 // `yieldbench run`'s watchdog adds up the time of each benchmark's calls.
 using CallListener = void (*)(const std::string& name);
 void on_every_call(CallListener listener);

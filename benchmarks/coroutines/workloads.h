@@ -128,7 +128,7 @@ std::uint64_t items(const Workload& workload, Size size);
 // --- What this machine allows -------------------------------------------------------------------
 
 // A benchmark runs its operation at least ~8 times in the quick profile (3 repetitions of a
-// warm-up and the timed loop; one memory probe; Google Benchmark's memory pass).
+// warm-up and the timed loop; one memory probe).
 // An implementation whose operation is estimated to take longer than this is skipped at that
 // size, with the estimate in the message, so one benchmark cannot take minutes.
 inline constexpr double kOperationBudgetSeconds = 0.5;

@@ -74,8 +74,6 @@ void add(const Workload& workload, const char* implementation, Params params, Bo
                          });
 }
 
-bool memory_pass() { return yb::detail::in_memory_manager_pass(); }
-
 std::optional<Switches> total_switches(const std::vector<TaskId>& tasks) {
   Switches total;
   for (const TaskId& task : tasks) {
@@ -115,7 +113,7 @@ SessionRun measure_session(benchmark::State& state, Session& session, const yb::
     }
     return value;
   });
-  if (state.error_occurred() || memory_pass() || totals.operations == 0 || session.resident_workers().empty()) {
+  if (state.error_occurred() || totals.operations == 0 || session.resident_workers().empty()) {
     return totals;
   }
   const auto after = total_switches(session.resident_workers());
@@ -172,7 +170,7 @@ void ping_pong_body(benchmark::State& state, const PingPongImplementation& imple
   const PinCallingThread pin(self_cpu);
   const auto session = implementation.start(peer_cpu);
   measure_session<false>(state, *session, {ping_pong_checksum(), 1});
-  if (!state.error_occurred() && !memory_pass()) {
+  if (!state.error_occurred()) {
     // Where each side ran, from an untimed pass in which the peer reports its CPU.
     if (const auto sample = session->sample_cpus(kCpuSampleRoundTrips)) {
       state.counters["self_cpu"] = sample->self_cpu;
@@ -213,7 +211,7 @@ void cpu_sum_body(benchmark::State& state, const CpuSumImplementation& implement
   const auto session = implementation.start(workers, list.ns);
   const SessionRun run = measure_session<true>(
       state, *session, {cpu_sum_checksum(list.ns), static_cast<std::int64_t>(cpu_sum_items(list.ns))});
-  if (!state.error_occurred() && !memory_pass() && run.operations > 0 && run.seconds > 0) {
+  if (!state.error_occurred() && run.operations > 0 && run.seconds > 0) {
     // Against one worker that costs nothing to start or to talk to: the kernel on this thread.
     const double serial = serial_seconds(list);
     const double speedup = serial / (run.seconds / static_cast<double>(run.operations));
@@ -296,7 +294,7 @@ void memory_per_worker_body(benchmark::State& state, const MemoryPerWorkerImplem
                             int workers) {
   const auto session = implementation.start(workers);
   measure_session<false>(state, *session, {memory_per_worker_checksum(workers), workers});
-  if (!state.error_occurred() && !memory_pass()) probe_idle_memory(state, *session, implementation.kind);
+  if (!state.error_occurred()) probe_idle_memory(state, *session, implementation.kind);
   finish(state, *session);
 }
 

@@ -185,7 +185,7 @@ def dump_counts(folder: pathlib.Path) -> list:
             for line in file:
                 if line.startswith("totals:"):
                     value = int(line.split()[1])
-                    if value > 0:  # GB's memory pass and skipped benchmarks leave empty parts
+                    if value > 0:  # skipped benchmarks leave empty parts
                         counts.append(value)
                     break
     return counts
