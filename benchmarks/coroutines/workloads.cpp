@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "system_memory.h"
+
 namespace coroutines {
 namespace {
 
@@ -17,18 +19,6 @@ std::uint64_t read_number(const char* path, std::uint64_t fallback) {
   std::ifstream file(path);
   std::uint64_t value = 0;
   return (file >> value) ? value : fallback;
-}
-
-// MemAvailable from /proc/meminfo, in bytes (0 when unreadable).
-std::uint64_t mem_available_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  std::uint64_t kib = 0;
-  std::string unit;
-  while (meminfo >> key >> kib >> unit) {
-    if (key == "MemAvailable:") return kib * 1024;
-  }
-  return 0;
 }
 
 std::string size_text(Size size, const char* size_param) { return std::string(size_param) + "=" + std::to_string(size.n); }
@@ -91,8 +81,8 @@ std::uint64_t items(const Workload& workload, Size size) {
 
 std::uint64_t resident_budget_bytes() {
   constexpr std::uint64_t kCeiling = 2ull << 30;  // 2 GiB
-  const std::uint64_t available = mem_available_bytes();
-  return available == 0 ? kCeiling : std::min(kCeiling, available / 4);
+  const auto available = yb::system_memory::meminfo_bytes("MemAvailable");
+  return available ? std::min(kCeiling, static_cast<std::uint64_t>(*available) / 4) : kCeiling;
 }
 
 std::uint64_t max_map_count() { return read_number("/proc/sys/vm/max_map_count", 65530); }

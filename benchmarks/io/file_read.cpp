@@ -17,7 +17,6 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -29,6 +28,7 @@
 #include "io/workloads.h"
 #include "measure.h"
 #include "registry.h"
+#include "system_memory.h"
 
 namespace io {
 
@@ -43,18 +43,6 @@ constexpr std::uint64_t kDiskHeadroom = 64 * kMiB;
 constexpr std::uint64_t kMemoryHeadroom = 256 * kMiB;
 
 std::string in_mib(std::uint64_t bytes) { return std::to_string(bytes / kMiB) + " MiB"; }
-
-// MemAvailable from /proc/meminfo in bytes, or nothing.
-std::optional<std::uint64_t> memory_available() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  std::uint64_t kib = 0;
-  std::string unit;
-  while (meminfo >> key >> kib >> unit) {
-    if (key == "MemAvailable:") return kib * 1024;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -80,9 +68,10 @@ std::string TestFile::room_shortfall(std::uint64_t bytes) {
   const std::string folder = directory();
   struct statvfs disk {};
   if (::statvfs(folder.c_str(), &disk) != 0) return errno_text(("statvfs " + folder).c_str());
-  const std::optional<std::uint64_t> memory = memory_available();
+  const std::optional<std::int64_t> memory = yb::system_memory::meminfo_bytes("MemAvailable");
   if (!memory) return "MemAvailable not found in /proc/meminfo";
-  return room_shortfall(bytes, folder, static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize, *memory);
+  return room_shortfall(bytes, folder, static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize,
+                        static_cast<std::uint64_t>(*memory));
 }
 
 double TestFile::cached_fraction() const {

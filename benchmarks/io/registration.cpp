@@ -23,6 +23,7 @@
 #include "io/workloads.h"
 #include "measure.h"
 #include "registry.h"
+#include "system_memory.h"
 
 namespace io {
 
@@ -79,6 +80,9 @@ Counter bytes(double value) { return Counter(value, Counter::kDefaults, Counter:
 // much that a noisy machine's slower moments overload the server for good.
 constexpr double kOpenLoopShare = 0.5;
 constexpr int kOpenLoopCalibrationOperations = 3;
+// kernel_bytes_per_conn is a machine-wide delta: below this many connections a few KiB of
+// unrelated slab churn would outweigh what one connection costs.
+constexpr int kMinConnsForKernelMemory = 256;
 
 std::string per_second(double value) {
   char text[32];
@@ -106,10 +110,12 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   std::unique_ptr<LoadGenerator> client;
   std::unique_ptr<EchoServer> server;
   yb::heap::Usage server_heap;
+  std::optional<std::int64_t> kernel_before, kernel_after;
   try {
     Listener listener = listen_loopback(transport);
     client = std::make_unique<LoadGenerator>(listener.address, transport, shape, operation_timeout(),
                                              LoadGenerator::Connect::later, load);
+    kernel_before = yb::system_memory::kernel_unreclaimable_bytes();
     yb::heap::start_counting();
     try {
       server = implementation.make(std::move(listener.fd), variant);
@@ -120,6 +126,7 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
       throw;
     }
     server_heap = yb::heap::stop_counting();
+    kernel_after = yb::system_memory::kernel_unreclaimable_bytes();
   } catch (const std::exception& error) {
     client.reset();
     server.reset();
@@ -180,6 +187,9 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   counters["heap_bytes_per_conn"] = bytes(heap_per_conn);
   counters["stack_bytes_per_conn"] = bytes(mapped_per_conn);
   counters["bytes_per_unit"] = bytes(heap_per_conn + mapped_per_conn);
+  if (kernel_before && kernel_after && conns >= kMinConnsForKernelMemory) {
+    counters["kernel_bytes_per_conn"] = bytes(static_cast<double>(*kernel_after - *kernel_before) / conns);
+  }
   if (timed_requests > 0) {
     const auto n = static_cast<double>(timed_requests);
     counters["cpu_ns_per_request"] = static_cast<double>(process_cpu) / n;
@@ -247,8 +257,13 @@ void register_shapes(const std::shared_ptr<const EchoImplementation>& implementa
       "cpu_ns_per_request cover client and server threads (getrusage / process CPU clock; perf's ctx_switches "
       "and task_clock_ns see only the client thread, the server starts before the counters open); "
       "bytes_per_unit = server heap (operator new) + resident memory it maps itself (thread and fiber stacks, "
-      "io_uring multishot's shared buffer pool; stack_bytes_per_conn) per connection, kernel socket memory "
-      "not included");
+      "io_uring multishot's shared buffer pool; stack_bytes_per_conn) per connection, kernel memory not "
+      "included; kernel_bytes_per_conn (C >= 256) = growth of the machine's unreclaimable kernel memory "
+      "(/proc/meminfo KernelStack + SUnreclaim + PageTables) while the server accepted and primed the "
+      "connections, per connection: both ends' sockets and the client's epoll items for every server, plus "
+      "the model's own (a thread's kernel stack and task_struct, an epoll item, io_uring's state); "
+      "system-wide, so other work and freed memory the kernel keeps cached move it (about +-4 KiB per "
+      "connection at C = 1024 here: a thread's ~31 KiB stands out, an epoll item's ~0.2 KiB does not)");
   yb::describe_workload(kFamily, "echo_unix", "echo_tcp over an abstract AF_UNIX stream socket");
   return true;
 }();
