@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -53,7 +54,12 @@ void FdTableThread::loop() {
   changed_.notify_all();
   for (;;) {
     changed_.wait(lock, [this] { return work_ != nullptr || stopping_; });
-    if (work_ == nullptr) return;
+    if (work_ == nullptr) {
+      // The kernel drops an exiting thread's table only after join() has returned (do_exit wakes
+      // the joiner in exit_mm, before exit_files): closing it here makes "joined" mean "closed".
+      ::close_range(0, ~0U, 0);
+      return;
+    }
     lock.unlock();
     std::exception_ptr failure;
     try {

@@ -19,10 +19,10 @@ namespace io {
 
 class FdTableThread {
  public:
-  // Starts the thread and unshares its table (a copy of the process's at that moment; the copies
-  // are closed when the thread ends). Throws std::runtime_error when unshare fails.
+  // Starts the thread and unshares its table (a copy of the process's at that moment). Throws
+  // std::runtime_error when unshare fails.
   FdTableThread();
-  // Ends and joins the thread; whatever must be closed in its table is closed through run() first.
+  // Closes every descriptor still in the thread's table, ends the thread and joins it.
   ~FdTableThread();
   FdTableThread(const FdTableThread&) = delete;
   FdTableThread& operator=(const FdTableThread&) = delete;
