@@ -1,6 +1,5 @@
 #include "io/fd_table_thread.h"
 
-#include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -49,7 +48,6 @@ void FdTableThread::loop() {
     changed_.notify_all();
     return;
   }
-  ::pthread_getcpuclockid(::pthread_self(), &cpu_clock_);
   ready_ = true;
   changed_.notify_all();
   for (;;) {

@@ -8,8 +8,6 @@
 // there: a descriptor number means a different file (or none) in the other table.
 #pragma once
 
-#include <time.h>
-
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -33,8 +31,6 @@ class FdTableThread {
   void run(Work& work) {
     run_erased(&work, [](void* erased) { (*static_cast<Work*>(erased))(); });
   }
-  // The thread's CPU-time clock.
-  clockid_t cpu_clock() const { return cpu_clock_; }
 
  private:
   void run_erased(void* work, void (*call)(void*));
@@ -46,7 +42,6 @@ class FdTableThread {
   void (*call_)(void*) = nullptr;
   std::exception_ptr failure_;
   bool ready_ = false, stopping_ = false;
-  clockid_t cpu_clock_{};
   std::thread thread_;
 };
 

@@ -141,7 +141,8 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
     Listener listener = listen_loopback(transport);
     client = std::make_unique<LoadGenerator>(listener.address, transport, shape, operation_timeout(),
                                              LoadGenerator::Connect::later, load);
-    kernel_before = yb::system_memory::kernel_unreclaimable_bytes();
+    const bool kernel_memory = conns >= kMinConnsForKernelMemory;
+    if (kernel_memory) kernel_before = yb::system_memory::kernel_unreclaimable_bytes();
     yb::heap::start_counting();
     try {
       server = implementation.make(std::move(listener.fd), variant);
@@ -154,7 +155,7 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
       throw;
     }
     server_heap = yb::heap::stop_counting();
-    kernel_after = yb::system_memory::kernel_unreclaimable_bytes();
+    if (kernel_memory) kernel_after = yb::system_memory::kernel_unreclaimable_bytes();
   } catch (const std::exception& error) {
     close_both();
     state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
@@ -222,7 +223,7 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   counters["heap_bytes_per_conn"] = bytes(heap_per_conn);
   counters["stack_bytes_per_conn"] = bytes(mapped_per_conn);
   counters["bytes_per_unit"] = bytes(heap_per_conn + mapped_per_conn);
-  if (kernel_before && kernel_after && conns >= kMinConnsForKernelMemory) {
+  if (kernel_before && kernel_after) {
     counters["kernel_bytes_per_conn"] = bytes(static_cast<double>(*kernel_after - *kernel_before) / conns);
   }
   if (timed_requests > 0) {
