@@ -1,11 +1,11 @@
 #include "instrumentation.h"
 
+#include <poll.h>
+#include <unistd.h>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <poll.h>
-#include <unistd.h>
 
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
@@ -33,16 +33,16 @@ void perf_command(const char* command) {
   do written = ::write(perf_control_fd, command, length);
   while (written < 0 && errno == EINTR);
   if (written != static_cast<ssize_t>(length)) {
-    std::fprintf(stderr, "yieldbench: writing '%.*s' to the perf control fd failed: %s\n",
-                 static_cast<int>(length - 1), command, std::strerror(errno));
+    std::fprintf(stderr, "yieldbench: writing '%.*s' to the perf control fd failed: %s\n", static_cast<int>(length - 1),
+                 command, std::strerror(errno));
     perf_control_fd = -1;
     return;
   }
   if (perf_ack_fd < 0) return;
   pollfd ready{perf_ack_fd, POLLIN, 0};
   if (::poll(&ready, 1, 5000) <= 0) {
-    std::fprintf(stderr, "yieldbench: perf did not acknowledge '%.*s' within 5 s\n",
-                 static_cast<int>(length - 1), command);
+    std::fprintf(stderr, "yieldbench: perf did not acknowledge '%.*s' within 5 s\n", static_cast<int>(length - 1),
+                 command);
     return;
   }
   char ack[16];  // "ack\n" plus perf's terminating NUL, written at once

@@ -17,8 +17,8 @@
 namespace yb::leak_audit {
 
 struct Census {
-  std::map<int, std::string> fds;  // descriptor -> what it refers to ("socket:[123]", a path)
-  std::set<pid_t> children;        // every child of this process, zombies included (unreaped)
+  std::map<int, std::string> fds;        // descriptor -> what it refers to ("socket:[123]", a path)
+  std::set<pid_t> children;              // every child of this process, zombies included (unreaped)
   std::map<pid_t, std::string> threads;  // thread id -> its name
 
   static Census take();
@@ -32,7 +32,6 @@ std::string leftovers(const Census& before, const Census& now);
 // The leftovers once they settle: a joined thread, or io_uring's kernel workers (iou-wrk threads
 // of this process), leave /proc/self/task shortly after the call that ended them, so the census is
 // retaken until nothing is left over or `grace` has passed.
-std::string settled_leftovers(const Census& before,
-                              std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+std::string settled_leftovers(const Census& before, std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
 }  // namespace yb::leak_audit

@@ -3,11 +3,11 @@
 // policy.
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
-#include <unistd.h>
 
 #include "allocator_policy.h"
 #include "instrumentation.h"
@@ -111,8 +111,8 @@ int main(int argc, char** argv) {
   // counters (heap_peak_bytes, heap_allocs, heap_total_bytes) report the same allocations.
   yb::ProgressReporter progress;
   yb::PlainNames<benchmark::JSONReporter> json_display;
-  yb::PlainNames<benchmark::ConsoleReporter> console(
-      ::isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color : benchmark::ConsoleReporter::OO_None);
+  yb::PlainNames<benchmark::ConsoleReporter> console(::isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
+                                                                             : benchmark::ConsoleReporter::OO_None);
   benchmark::BenchmarkReporter* display = &console;
   if (options.progress) {
     display = &progress;

@@ -87,8 +87,8 @@ std::string latency_skip_reason(double mean_ns, double items_per_operation) {
   if (items_per_operation > 0) {
     const double item_ns = mean_ns / items_per_operation;
     if (item_ns < settings.latency_min_clock_reads * clock_ns) {
-      std::snprintf(reason, sizeof(reason), "latency: mean only (item %.1f ns < %.0f clock reads of %.1f ns)",
-                    item_ns, settings.latency_min_clock_reads, clock_ns);
+      std::snprintf(reason, sizeof(reason), "latency: mean only (item %.1f ns < %.0f clock reads of %.1f ns)", item_ns,
+                    settings.latency_min_clock_reads, clock_ns);
     } else if (std::max(1.0, settings.latency_seconds * 1e9 / mean_ns) * items_per_operation < kMinLatencySamples) {
       std::snprintf(reason, sizeof(reason), "latency: mean only (fewer than %d items fit %.3g s)", kMinLatencySamples,
                     settings.latency_seconds);
@@ -105,9 +105,8 @@ std::string latency_skip_reason(double mean_ns, double items_per_operation) {
   return reason;
 }
 
-void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory,
-            const SystemUsage& usage, const EventSample& events, const LatencyHistogram* latency,
-            const std::string& latency_skipped) {
+void report(benchmark::State& state, const Expectation& expected, const MemorySample& memory, const SystemUsage& usage,
+            const EventSample& events, const LatencyHistogram* latency, const std::string& latency_skipped) {
   const auto iterations = static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations() * expected.items_per_operation);
   auto& counters = state.counters;

@@ -26,8 +26,8 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,7 +49,7 @@ struct Expectation {
 };
 
 struct MeasureSettings {
-  double latency_seconds = 0.05;        // time budget of one benchmark's latency pass
+  double latency_seconds = 0.05;          // time budget of one benchmark's latency pass
   std::uint64_t latency_samples = 10000;  // and its count budget
   // Per-operation latency is recorded only for operations at least this many clock reads long,
   // so the reads distort each sample by at most 1%.
@@ -121,19 +121,20 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& i
     last = operation();
     benchmark::DoNotOptimize(std::as_const(last));
     // An operation may end the benchmark (SkipWithError); a range-for loop does not stop by itself.
-    if (state.error_occurred()) [[unlikely]] break;
+    if (state.error_occurred()) [[unlikely]]
+      break;
   }
   const auto loop_end = clock::now();
   instrumentation::measured_region_end();
   const SystemUsage usage = system.elapsed();
   if (state.error_occurred() || !detail::checksum_ok(state, expected.checksum, last, "timed loop")) return;
 
-  const double mean_ns = std::chrono::duration<double, std::nano>(loop_end - loop_start).count() /
-                         static_cast<double>(state.iterations());
+  const double mean_ns =
+      std::chrono::duration<double, std::nano>(loop_end - loop_start).count() / static_cast<double>(state.iterations());
   const detail::EventSample events =
       detail::count_kernel_events(mean_ns, state.iterations(), [&] { benchmark::DoNotOptimize(operation()); });
-  std::string latency_skipped = detail::latency_skip_reason(
-      mean_ns, times_items ? static_cast<double>(expected.items_per_operation) : 0);
+  std::string latency_skipped =
+      detail::latency_skip_reason(mean_ns, times_items ? static_cast<double>(expected.items_per_operation) : 0);
   std::unique_ptr<LatencyHistogram> latency;
   if (latency_skipped.empty()) {
     latency = std::make_unique<LatencyHistogram>();

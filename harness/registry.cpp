@@ -49,8 +49,8 @@ bool value_less(const std::string& a, const std::string& b) {
   double x = 0, y = 0;
   const auto [end_a, err_a] = std::from_chars(a.data(), a.data() + a.size(), x);
   const auto [end_b, err_b] = std::from_chars(b.data(), b.data() + b.size(), y);
-  const bool numeric = err_a == std::errc{} && err_b == std::errc{} && end_a == a.data() + a.size() &&
-                       end_b == b.data() + b.size();
+  const bool numeric =
+      err_a == std::errc{} && err_b == std::errc{} && end_a == a.data() + a.size() && end_b == b.data() + b.size();
   return numeric ? x < y : a < b;
 }
 
@@ -58,10 +58,10 @@ bool name_less(const BenchmarkName& a, const BenchmarkName& b) {
   if (std::tie(a.family, a.workload, a.implementation) != std::tie(b.family, b.workload, b.implementation)) {
     return std::tie(a.family, a.workload, a.implementation) < std::tie(b.family, b.workload, b.implementation);
   }
-  return std::lexicographical_compare(
-      a.params.begin(), a.params.end(), b.params.begin(), b.params.end(), [](const auto& x, const auto& y) {
-        return x.first != y.first ? x.first < y.first : value_less(x.second, y.second);
-      });
+  return std::lexicographical_compare(a.params.begin(), a.params.end(), b.params.begin(), b.params.end(),
+                                      [](const auto& x, const auto& y) {
+                                        return x.first != y.first ? x.first < y.first : value_less(x.second, y.second);
+                                      });
 }
 
 }  // namespace

@@ -4,12 +4,12 @@
 #include <cpuid.h>
 #include <sys/utsname.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <unistd.h>
 #include <fstream>
 #include <string>
 
@@ -111,11 +111,10 @@ void add_run_context() {
   benchmark::AddCustomContext("hypervisor", hypervisor());
   benchmark::AddCustomContext("hardware_counters", hardware.empty() ? "yes" : "no (" + hardware + ")");
   benchmark::AddCustomContext("load_avg_at_start", load_average());
-  benchmark::AddCustomContext("cpu_governor",
-                              first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
-                                         "unreadable (no cpufreq in this kernel or VM)"));
-  benchmark::AddCustomContext("clocksource",
-                              first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", "unknown"));
+  benchmark::AddCustomContext("cpu_governor", first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
+                                                         "unreadable (no cpufreq in this kernel or VM)"));
+  benchmark::AddCustomContext(
+      "clocksource", first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", "unknown"));
   benchmark::AddCustomContext("clock_read_ns", clock_cost);
   benchmark::AddCustomContext("timing", "wall clock (real_time) for every benchmark; cpu_time is this thread's");
   benchmark::AddCustomContext("heap_counting", "global operator new/delete (malloc() callers are not counted)");

@@ -14,9 +14,8 @@
 namespace yb {
 namespace {
 
-constexpr std::array<std::uint64_t, 4> kSoftwareEvents = {
-    PERF_COUNT_SW_CONTEXT_SWITCHES, PERF_COUNT_SW_CPU_MIGRATIONS, PERF_COUNT_SW_PAGE_FAULTS,
-    PERF_COUNT_SW_TASK_CLOCK};
+constexpr std::array<std::uint64_t, 4> kSoftwareEvents = {PERF_COUNT_SW_CONTEXT_SWITCHES, PERF_COUNT_SW_CPU_MIGRATIONS,
+                                                          PERF_COUNT_SW_PAGE_FAULTS, PERF_COUNT_SW_TASK_CLOCK};
 
 int open_event(std::uint32_t type, std::uint64_t config, pid_t thread = 0) {
   perf_event_attr attr{};

@@ -142,8 +142,8 @@ class ThreadCoroutine {
   }
 
   Body body_;
-  Baton turn_;  // the coroutine may run
-  Baton back_;  // the resumer may run
+  Baton turn_;              // the coroutine may run
+  Baton back_;              // the resumer may run
   bool done_ = false;       // written by the coroutine's thread before it posts back_
   bool cancelled_ = false;  // written by the resumer before it posts turn_
   std::thread thread_;      // last: starts once everything above exists
@@ -184,9 +184,9 @@ std::vector<int> variants_for(const Workload& workload) {
 
 // Measured on this project's 2-vCPU KVM machine, shared with other work (upper estimates).
 constexpr double kRoundTripSeconds[] = {4e-6, 40e-6};  // a resume and a yield: same CPU, cross-CPU
-constexpr double kThreadSeconds = 30e-6;                // create, start and join a thread, one at a time
-constexpr double kAliveThreadSeconds = 70e-6;           // the same with a thousand others parked (more beyond)
-constexpr double kThreadResidentBytes = 16 * 1024;      // touched stack pages and TLS of a parked thread
+constexpr double kThreadSeconds = 30e-6;               // create, start and join a thread, one at a time
+constexpr double kAliveThreadSeconds = 70e-6;          // the same with a thousand others parked (more beyond)
+constexpr double kThreadResidentBytes = 16 * 1024;     // touched stack pages and TLS of a parked thread
 
 std::string quick(Size size, const char* param, double seconds, const std::string& why) {
   return coroutines::time_limit(size, param, seconds, why, coroutines::kReferenceBudgetSeconds);
@@ -199,7 +199,8 @@ std::string limit(const Workload& workload, Size size, int variant) {
   const auto n = static_cast<double>(size.n);
   switch (workload.id) {
     case WorkloadId::switch_round_trip:
-    case WorkloadId::send_receive: return quick(size, param, n * round_trip, "one thread handoff each way per round trip");
+    case WorkloadId::send_receive:
+      return quick(size, param, n * round_trip, "one thread handoff each way per round trip");
     case WorkloadId::create_destroy:
       return quick(size, param, n * (kThreadSeconds + 2 * round_trip),
                    "a thread created, handed to twice and joined per coroutine");

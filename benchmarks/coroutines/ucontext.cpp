@@ -120,10 +120,10 @@ std::uint64_t run(Size size, int) {
 }
 
 // Measured on this project's 2-vCPU KVM machine.
-constexpr double kSwitchSeconds = 0.32e-6;       // one swapcontext (a rt_sigprocmask system call)
-constexpr double kAliveCreateSeconds = 4.5e-6;   // malloc + fresh stack pages + getcontext, k alive
-constexpr double kCreateSeconds = 0.4e-6;        // the same when the freed block is reused at once
-constexpr double kAliveResidentBytes = 8192;     // control block page(s) at the top + malloc header
+constexpr double kSwitchSeconds = 0.32e-6;      // one swapcontext (a rt_sigprocmask system call)
+constexpr double kAliveCreateSeconds = 4.5e-6;  // malloc + fresh stack pages + getcontext, k alive
+constexpr double kCreateSeconds = 0.4e-6;       // the same when the freed block is reused at once
+constexpr double kAliveResidentBytes = 8192;    // control block page(s) at the top + malloc header
 
 std::string limit(const Workload& workload, Size size, int) {
   const auto n = static_cast<double>(size.n);

@@ -21,7 +21,9 @@ std::uint64_t read_number(const char* path, std::uint64_t fallback) {
   return (file >> value) ? value : fallback;
 }
 
-std::string size_text(Size size, const char* size_param) { return std::string(size_param) + "=" + std::to_string(size.n); }
+std::string size_text(Size size, const char* size_param) {
+  return std::string(size_param) + "=" + std::to_string(size.n);
+}
 
 }  // namespace
 

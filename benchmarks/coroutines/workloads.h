@@ -44,32 +44,50 @@ inline constexpr Size skynet[] = {{1'000}, {1'000'000}};
 }  // namespace sizes
 
 inline constexpr Workload switch_round_trip{
-    WorkloadId::switch_round_trip, "switch_round_trip",
+    WorkloadId::switch_round_trip,
+    "switch_round_trip",
     "resume a suspended coroutine that yields straight back: n round trips (plus its creation and one final "
     "resume that lets it return)",
-    "n", nullptr, sizes::switch_round_trip};
+    "n",
+    nullptr,
+    sizes::switch_round_trip};
 inline constexpr Workload create_destroy{
-    WorkloadId::create_destroy, "create_destroy",
-    "create a coroutine, run it to its first suspension, finish and free it; n times, one alive at a time", "n",
-    nullptr, sizes::create_destroy};
+    WorkloadId::create_destroy,
+    "create_destroy",
+    "create a coroutine, run it to its first suspension, finish and free it; n times, one alive at a time",
+    "n",
+    nullptr,
+    sizes::create_destroy};
 inline constexpr Workload send_receive{
-    WorkloadId::send_receive, "send_receive",
+    WorkloadId::send_receive,
+    "send_receive",
     "a value goes in and another comes out on every resume (the seed's y = yield x with send): n round trips",
-    "n", nullptr, sizes::send_receive};
+    "n",
+    nullptr,
+    sizes::send_receive};
 inline constexpr Workload alive_many{
-    WorkloadId::alive_many, "alive_many",
+    WorkloadId::alive_many,
+    "alive_many",
     "k coroutines suspended at once, then each finished: creation time and bytes_per_unit (memory per coroutine)",
-    "k", nullptr, sizes::alive_many};
+    "k",
+    nullptr,
+    sizes::alive_many};
 inline constexpr Workload round_robin{
-    WorkloadId::round_robin, "round_robin",
+    WorkloadId::round_robin,
+    "round_robin",
     "a scheduler interleaving `tasks` coroutines that each yield `yields` times (the seed's func1/func2 "
     "interleaving, generalised); the checksum depends on the order",
-    "tasks", "yields", sizes::round_robin};
+    "tasks",
+    "yields",
+    sizes::round_robin};
 inline constexpr Workload skynet{
-    WorkloadId::skynet, "skynet",
+    WorkloadId::skynet,
+    "skynet",
     "the skynet tree: every node is a coroutine with 10 children, leaves return their index; 1,000,000 leaves "
     "sum to 499999500000",
-    "leaves", nullptr, sizes::skynet};
+    "leaves",
+    nullptr,
+    sizes::skynet};
 
 inline constexpr const Workload* all_workloads[] = {&switch_round_trip, &create_destroy, &send_receive,
                                                     &alive_many,        &round_robin,    &skynet};

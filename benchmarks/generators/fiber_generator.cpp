@@ -45,8 +45,7 @@ class FiberGenerator {
                   [this, produce](context::fiber&& consumer) mutable {
                     consumer_stack_ = yb::fiber_entered();
                     consumer_ = std::move(consumer);
-                    yb::run_fiber_body([&] { produce([this](T value) { yield(std::move(value)); }); },
-                                       consumer_stack_);
+                    yb::run_fiber_body([&] { produce([this](T value) { yield(std::move(value)); }); }, consumer_stack_);
                     return std::move(consumer_);
                   }) {}
   FiberGenerator(const FiberGenerator&) = delete;

@@ -19,7 +19,8 @@ struct Line {
 
 std::uint64_t sum_plus_one(std::uint64_t n) {
   std::uint64_t total = 0;
-  for (const std::uint64_t value : std::views::iota(std::uint64_t{0}, n) | std::views::transform(generators::plus_one)) {
+  for (const std::uint64_t value :
+       std::views::iota(std::uint64_t{0}, n) | std::views::transform(generators::plus_one)) {
     total += value;
   }
   return total;

@@ -27,7 +27,8 @@ void register_sizes(const Implementation& implementation, const Workload& worklo
   if (implementation.materialises) page_modes = {yb::Pages::cold, yb::Pages::warm};
   for (const std::uint64_t size : workload.sizes) {
     for (const auto pages : page_modes) {
-      yb::BenchmarkName name{kFamily, workload.name, implementation.name, {{workload.size_param, std::to_string(size)}}};
+      yb::BenchmarkName name{
+          kFamily, workload.name, implementation.name, {{workload.size_param, std::to_string(size)}}};
       if (pages) name.params.emplace_back("pages", yb::to_string(*pages));
       yb::register_benchmark(std::move(name), [body, size, pages](benchmark::State& state) {
         std::optional<yb::AllocatorPages> policy;

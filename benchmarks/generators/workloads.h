@@ -29,14 +29,14 @@ inline constexpr std::uint64_t pipeline_first[] = {10'000, 1'000'000, 10'000'000
 inline constexpr std::uint64_t csv_prices[] = {10'000, 100'000, 1'000'000};
 }  // namespace sizes
 
-inline constexpr Workload sum_plus_one{
-    "sum_plus_one", "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)", "n",
-    sizes::sum_plus_one};
+inline constexpr Workload sum_plus_one{"sum_plus_one",
+                                       "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)",
+                                       "n", sizes::sum_plus_one};
 inline constexpr Workload fibonacci_take{"fibonacci_take", "sum of the first n Fibonacci numbers, wrapping mod 2^64",
                                          "n", sizes::fibonacci_take};
-inline constexpr Workload pipeline_first{
-    "pipeline_first", "range(n) | filter | map | first match (at x=1003): laziness stops early", "n",
-    sizes::pipeline_first};
+inline constexpr Workload pipeline_first{"pipeline_first",
+                                         "range(n) | filter | map | first match (at x=1003): laziness stops early", "n",
+                                         sizes::pipeline_first};
 inline constexpr Workload csv_prices{
     "csv_prices", "sum the price column of a generated CSV file: line by line vs all lines read first", "rows",
     sizes::csv_prices};

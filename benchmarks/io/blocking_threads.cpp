@@ -101,7 +101,8 @@ class BlockingThreads final : public EchoServer {
   }
 
   bool start_worker(int fd) {
-    void* stack = ::mmap(nullptr, stack_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    void* stack = ::mmap(nullptr, stack_bytes_, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) return false;
     ::mprotect(stack, static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)), PROT_NONE);  // guard page
     pthread_attr_t attributes;
@@ -148,7 +149,8 @@ std::string limit(int conns, int variant) {
 #endif
   if (conns <= kMaxConnections) return "";
   return "thread per connection is run up to " + std::to_string(kMaxConnections) + " connections; " +
-         std::to_string(conns) + " would be " + std::to_string(conns) + " threads, against pid and task limits that "
+         std::to_string(conns) + " would be " + std::to_string(conns) +
+         " threads, against pid and task limits that "
          "vary by machine (the epoll, io_uring and coroutine servers hold that many on one)";
 }
 

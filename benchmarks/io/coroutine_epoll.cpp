@@ -66,8 +66,9 @@ class Loop {
         if (waiters == &stop) return;
         const std::uint32_t happened = events[i].events;
         // Take both handles first: resuming one may finish the coroutine and free `waiters`.
-        const auto reader = (happened & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ? std::exchange(waiters->reader, {})
-                                                                                        : std::coroutine_handle<>{};
+        const auto reader = (happened & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                                ? std::exchange(waiters->reader, {})
+                                : std::coroutine_handle<>{};
         const auto writer = (happened & (EPOLLOUT | EPOLLHUP | EPOLLERR)) ? std::exchange(waiters->writer, {})
                                                                           : std::coroutine_handle<>{};
         if (reader) reader.resume();
@@ -113,7 +114,6 @@ struct Ready {
   void await_suspend(std::coroutine_handle<> handle) noexcept { slot = handle; }
   void await_resume() const noexcept {}
 };
-
 
 Task echo_connection(Loop& loop, int raw_fd) {
   Fd fd(raw_fd);
@@ -188,7 +188,9 @@ class CoroutineEpoll final : public EchoServer {
 [[maybe_unused]] const bool registered = register_echo_server({
     "coroutine_epoll",
     "C++20 coroutines on a one-thread edge-triggered epoll loop, one coroutine per connection (the asyncio shape)",
-    [](Fd listener, int) -> std::unique_ptr<EchoServer> { return std::make_unique<CoroutineEpoll>(std::move(listener)); },
+    [](Fd listener, int) -> std::unique_ptr<EchoServer> {
+      return std::make_unique<CoroutineEpoll>(std::move(listener));
+    },
 });
 
 }  // namespace

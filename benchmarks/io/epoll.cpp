@@ -19,13 +19,14 @@ namespace {
 struct Conn {
   Fd fd;
   std::size_t pending_offset = 0, pending_end = 0;  // an echo not yet fully sent
-  bool want_out = false;                             // level mode: registered for EPOLLOUT
+  bool want_out = false;                            // level mode: registered for EPOLLOUT
   char buffer[kServerBuffer];
 };
 
 class EpollServer final : public EchoServer {
  public:
-  EpollServer(Fd listener, bool edge) : listener_(std::move(listener)), edge_(edge), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+  EpollServer(Fd listener, bool edge)
+      : listener_(std::move(listener)), edge_(edge), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
     if (!epoll_) throw std::runtime_error(errno_text("epoll_create1"));
     set_nonblocking(listener_.get());
     add(listener_.get(), EPOLLIN, &listener_);

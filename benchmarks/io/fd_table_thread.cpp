@@ -43,7 +43,8 @@ void FdTableThread::run_erased(void* work, void (*call)(void*)) {
 void FdTableThread::loop() {
   std::unique_lock lock(mutex_);
   if (::unshare(CLONE_FILES) != 0) {
-    failure_ = std::make_exception_ptr(std::runtime_error(std::string("unshare(CLONE_FILES): ") + std::strerror(errno)));
+    failure_ =
+        std::make_exception_ptr(std::runtime_error(std::string("unshare(CLONE_FILES): ") + std::strerror(errno)));
     ready_ = true;
     changed_.notify_all();
     return;

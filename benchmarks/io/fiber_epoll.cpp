@@ -103,7 +103,7 @@ struct Connection {
   Wait waiting = Wait::none;
   [[no_unique_address]] yb::StackBounds stack;       // the fiber's (written by its stack allocator)
   [[no_unique_address]] yb::StackBounds loop_stack;  // the loop thread's
-  context::fiber loop;   // the loop, while this connection's fiber runs
+  context::fiber loop;                               // the loop, while this connection's fiber runs
   context::fiber fiber;  // this connection's fiber, while it is suspended; empty once it has finished
 
   Connection() = default;

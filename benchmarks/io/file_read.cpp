@@ -54,12 +54,13 @@ std::string TestFile::directory() {
 std::string TestFile::room_shortfall(std::uint64_t bytes, const std::string& directory, std::uint64_t free_bytes,
                                      std::uint64_t available_memory) {
   if (free_bytes < bytes + kDiskHeadroom) {
-    return "a " + in_mib(bytes) + " file needs " + in_mib(bytes + kDiskHeadroom) + " free in " + directory + ", it has " +
-           in_mib(free_bytes);
+    return "a " + in_mib(bytes) + " file needs " + in_mib(bytes + kDiskHeadroom) + " free in " + directory +
+           ", it has " + in_mib(free_bytes);
   }
   if (available_memory < bytes + kMemoryHeadroom) {
-    return "a " + in_mib(bytes) + " file kept in the page cache needs MemAvailable >= " + in_mib(bytes + kMemoryHeadroom) +
-           ", it is " + in_mib(available_memory);
+    return "a " + in_mib(bytes) +
+           " file kept in the page cache needs MemAvailable >= " + in_mib(bytes + kMemoryHeadroom) + ", it is " +
+           in_mib(available_memory);
   }
   return "";
 }
@@ -156,7 +157,8 @@ struct FileRead::Impl {
       std::uint64_t local = 0;
       for (std::uint64_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < order.size();) {
         const std::uint64_t block = order[i];
-        if (::pread(fd, buffer, kBlockSize, static_cast<off_t>(block * kBlockSize)) != static_cast<ssize_t>(kBlockSize)) {
+        if (::pread(fd, buffer, kBlockSize, static_cast<off_t>(block * kBlockSize)) !=
+            static_cast<ssize_t>(kBlockSize)) {
           failed = true;
           break;
         }
@@ -212,7 +214,8 @@ std::uint64_t FileRead::run() {
   if (impl.reader == FileReader::pread) {
     unsigned char* buffer = impl.buffers.data();
     for (const std::uint64_t block : impl.order) {
-      if (::pread(impl.fd, buffer, kBlockSize, static_cast<off_t>(block * kBlockSize)) != static_cast<ssize_t>(kBlockSize)) {
+      if (::pread(impl.fd, buffer, kBlockSize, static_cast<off_t>(block * kBlockSize)) !=
+          static_cast<ssize_t>(kBlockSize)) {
         error_ = errno_text("pread");
         return kFailed;
       }
@@ -235,8 +238,9 @@ std::uint64_t FileRead::run() {
       io_uring_cqe* cqe = nullptr;
       __kernel_timespec limit{impl.timeout.count() / 1000, (impl.timeout.count() % 1000) * 1'000'000};
       if (const int waited = io_uring_wait_cqe_timeout(&impl.ring, &cqe, &limit); waited < 0) {
-        error_ = waited == -ETIME ? "timeout: no io_uring read completion within " + std::to_string(impl.timeout.count()) + " ms"
-                                  : std::string("io_uring_wait_cqe_timeout: ") + std::strerror(-waited);
+        error_ = waited == -ETIME
+                     ? "timeout: no io_uring read completion within " + std::to_string(impl.timeout.count()) + " ms"
+                     : std::string("io_uring_wait_cqe_timeout: ") + std::strerror(-waited);
         // Reads still in flight target our buffers: a failed object keeps its ring until destroyed.
         return kFailed;
       }
@@ -292,19 +296,23 @@ constexpr FileVariant kFileVariants[] = {{FileReader::pread, nullptr, 1},
 constexpr int kFileSizesMiB[] = {256};
 
 [[maybe_unused]] const bool registered = [] {
-  yb::describe_workload("io", "file_read",
-                        "every 4 KiB block of a generated file (size_mib, in $TMPDIR or /tmp) read once per operation, in "
-                        "order or in a fixed random permutation; page cache warm: the file is read once before "
-                        "measuring and page_cache_resident (mincore, 0..1) says how much of it was still cached "
-                        "after the timed loop; skipped when the folder's free space or MemAvailable cannot hold "
-                        "it; the file is unlinked as soon as it is open; items = blocks; time per operation is the "
-                        "whole file (too long for per-operation latency samples)");
+  yb::describe_workload(
+      "io", "file_read",
+      "every 4 KiB block of a generated file (size_mib, in $TMPDIR or /tmp) read once per operation, in "
+      "order or in a fixed random permutation; page cache warm: the file is read once before "
+      "measuring and page_cache_resident (mincore, 0..1) says how much of it was still cached "
+      "after the timed loop; skipped when the folder's free space or MemAvailable cannot hold "
+      "it; the file is unlinked as soon as it is open; items = blocks; time per operation is the "
+      "whole file (too long for per-operation latency samples)");
   yb::describe_implementation("io", "pread", "one thread, one blocking pread per block");
-  yb::describe_implementation("io", "thread_pool", "a pool of threads doing blocking pread, blocks from an atomic counter");
+  yb::describe_implementation("io", "thread_pool",
+                              "a pool of threads doing blocking pread, blocks from an atomic counter");
   for (const int mib : kFileSizesMiB) {
     for (const bool random : {false, true}) {
       for (const FileVariant& variant : kFileVariants) {
-        yb::BenchmarkName name{"io", "file_read", kFileReaderNames[static_cast<int>(variant.reader)],
+        yb::BenchmarkName name{"io",
+                               "file_read",
+                               kFileReaderNames[static_cast<int>(variant.reader)],
                                {{"order", random ? "random" : "seq"}, {"size_mib", std::to_string(mib)}}};
         if (variant.param != nullptr) name.params.emplace_back(variant.param, std::to_string(variant.width));
         yb::register_benchmark(std::move(name), [variant, random, mib](benchmark::State& state) {

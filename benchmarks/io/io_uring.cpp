@@ -81,7 +81,8 @@ class BufferPool {
     count_ = count;
     ring_bytes_ = count * sizeof(io_uring_buf);
     data_bytes_ = std::size_t{count} * kServerBuffer;
-    void* memory = ::mmap(nullptr, ring_bytes_ + data_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* memory =
+        ::mmap(nullptr, ring_bytes_ + data_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED) return -errno;
     memory_ = static_cast<char*>(memory);
     ring_ = reinterpret_cast<io_uring_buf_ring*>(memory_);
@@ -408,7 +409,8 @@ std::string multishot_unavailable() {
       reason = "multishot recv: no completion within 1 s";
     } else {
       if (cqe->res < 0) {
-        reason = std::string("multishot recv with a provided buffer: ") + std::strerror(-cqe->res) + " (needs Linux 6.0)";
+        reason =
+            std::string("multishot recv with a provided buffer: ") + std::strerror(-cqe->res) + " (needs Linux 6.0)";
       } else if (cqe->res != 1 || (cqe->flags & IORING_CQE_F_BUFFER) == 0) {
         reason = "multishot recv: completion without a provided buffer (res " + std::to_string(cqe->res) + ")";
       } else if ((cqe->flags & IORING_CQE_F_MORE) == 0) {
@@ -432,7 +434,8 @@ std::string limit(int, int variant) {
   static const std::string reason = [] {
     io_uring ring{};
     const int failed = init_ring(ring, defer);
-    if (failed < 0) return std::string("IORING_SETUP_SINGLE_ISSUER|DEFER_TASKRUN not supported: ") + std::strerror(-failed);
+    if (failed < 0)
+      return std::string("IORING_SETUP_SINGLE_ISSUER|DEFER_TASKRUN not supported: ") + std::strerror(-failed);
     io_uring_queue_exit(&ring);
     return std::string();
   }();

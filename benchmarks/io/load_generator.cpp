@@ -115,8 +115,9 @@ std::uint64_t LoadGenerator::run_blocking(yb::LatencyHistogram* latency, int mes
     while (conn.sent < size) {
       const ssize_t n = ::send(fd, conn.out.data() + conn.sent, size - conn.sent, MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return fail(errno == EAGAIN ? "timeout: send blocked " + std::to_string(timeout_.count()) + " ms"
-                                              : errno_text("send"));
+      if (n <= 0)
+        return fail(errno == EAGAIN ? "timeout: send blocked " + std::to_string(timeout_.count()) + " ms"
+                                    : errno_text("send"));
       conn.sent += static_cast<std::size_t>(n);
     }
     while (conn.received < size) {
@@ -134,7 +135,8 @@ std::uint64_t LoadGenerator::run_blocking(yb::LatencyHistogram* latency, int mes
       latency->record(static_cast<std::uint64_t>(std::chrono::nanoseconds(clock::now() - conn.start).count()));
     }
     sum += message_sum(conn.in);
-    if (clock::now() > deadline) return fail("timeout: operation longer than " + std::to_string(timeout_.count()) + " ms");
+    if (clock::now() > deadline)
+      return fail("timeout: operation longer than " + std::to_string(timeout_.count()) + " ms");
   }
   return sum;
 }

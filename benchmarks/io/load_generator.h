@@ -70,7 +70,7 @@ class LoadGenerator {
     int message = 0;                     // the message whose echo is being received
     bool done = false;
     std::chrono::steady_clock::time_point start;  // closed loop, timed: when `message` was sent
-    int released = 0, sending = 0;  // open loop: messages due so far, the one being sent
+    int released = 0, sending = 0;                // open loop: messages due so far, the one being sent
   };
   // What an open-loop operation needs to know in progress_open().
   struct Schedule {

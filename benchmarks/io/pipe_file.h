@@ -69,7 +69,7 @@ inline constexpr const char* kFileReaderNames[] = {"pread", "io_uring", "thread_
 class FileRead {
  public:
   FileRead(const TestFile& file, FileReader reader, int width, bool random, std::chrono::milliseconds timeout);
-  ~FileRead();  // stops and joins the pool
+  ~FileRead();          // stops and joins the pool
   std::uint64_t run();  // the checksum, or ~0 with error() set
   const std::string& error() const { return error_; }
   int threads() const;

@@ -133,10 +133,11 @@ std::uint64_t PipePingPong::run(std::uint64_t round_trips, yb::LatencyHistogram*
 namespace {
 
 [[maybe_unused]] const bool registered = [] {
-  yb::describe_workload("io", "pipe_ping_pong",
-                        "n one-byte round trips over two pipes to an echo thread; the pinging side polls (bounded) "
-                        "then reads, the same for every echo side; lat_* per round trip (write to read back), each timed by "
-                        "the pinging side in the harness's latency pass");
+  yb::describe_workload(
+      "io", "pipe_ping_pong",
+      "n one-byte round trips over two pipes to an echo thread; the pinging side polls (bounded) "
+      "then reads, the same for every echo side; lat_* per round trip (write to read back), each timed by "
+      "the pinging side in the harness's latency pass");
   yb::describe_implementation("io", "blocking", "pipe echo thread in blocking read/write");
   for (const PipeEcho echo : {PipeEcho::blocking, PipeEcho::epoll, PipeEcho::io_uring}) {
     yb::register_benchmark(

@@ -87,13 +87,18 @@ constexpr int kMinConnsForKernelMemory = 256;
 
 std::string per_second(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, value >= 1e6 ? "%.3gM" : value >= 1e3 ? "%.3gk" : "%.3g",
-                value >= 1e6 ? value / 1e6 : value >= 1e3 ? value / 1e3 : value);
+  std::snprintf(text, sizeof text,
+                value >= 1e6   ? "%.3gM"
+                : value >= 1e3 ? "%.3gk"
+                               : "%.3g",
+                value >= 1e6   ? value / 1e6
+                : value >= 1e3 ? value / 1e3
+                               : value);
   return std::string(text) + " req/s";
 }
 
-void echo_benchmark(benchmark::State& state, const EchoImplementation& implementation, int variant,
-                    Transport transport, int conns, int size, LoadGenerator::Load load) {
+void echo_benchmark(benchmark::State& state, const EchoImplementation& implementation, int variant, Transport transport,
+                    int conns, int size, LoadGenerator::Load load) {
   if (implementation.limit != nullptr) {
     const std::string reason = implementation.limit(conns, variant);
     if (!reason.empty()) return yb::skip(state, reason);
@@ -104,9 +109,10 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   const bool own_table = !ensure_descriptors(2 * per_end).empty();
   if (own_table) {
 #if defined(__SANITIZE_THREAD__)
-    return yb::skip(state, "conns=" + std::to_string(conns) + " needs a second descriptor table here, and "
-                           "ThreadSanitizer keys descriptors by number for the whole process: the same number "
-                           "in two tables reads as a race");
+    return yb::skip(state, "conns=" + std::to_string(conns) +
+                               " needs a second descriptor table here, and "
+                               "ThreadSanitizer keys descriptors by number for the whole process: the same number "
+                               "in two tables reads as a race");
 #endif
     if (const std::string reason = ensure_descriptors(per_end); !reason.empty()) {
       return yb::skip(state, "conns=" + std::to_string(conns) + " (one end of each per descriptor table): " + reason);
@@ -179,22 +185,22 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   std::int64_t process_cpu = 0, client_cpu = 0;
   bool reported = false;
   // Every request of the latency pass is timed by the load generator: lat_* are per request.
-  yb::measure(state, {echo_checksum(shape), static_cast<std::int64_t>(shape.requests())},
-              [&](yb::LatencyHistogram* latency) {
-    std::uint64_t sum = 0;
-    on_client_side([&] {
-      const std::int64_t process0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), thread0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-      sum = client->run(latency);
-      process_cpu += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - process0;
-      client_cpu += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - thread0;
-    });
-    timed_requests += shape.requests();
-    if (sum == LoadGenerator::kFailed && !reported) {
-      reported = true;
-      state.SkipWithError(client->error().c_str());
-    }
-    return sum;
-  });
+  yb::measure(
+      state, {echo_checksum(shape), static_cast<std::int64_t>(shape.requests())}, [&](yb::LatencyHistogram* latency) {
+        std::uint64_t sum = 0;
+        on_client_side([&] {
+          const std::int64_t process0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), thread0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+          sum = client->run(latency);
+          process_cpu += cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - process0;
+          client_cpu += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - thread0;
+        });
+        timed_requests += shape.requests();
+        if (sum == LoadGenerator::kFailed && !reported) {
+          reported = true;
+          state.SkipWithError(client->error().c_str());
+        }
+        return sum;
+      });
   const std::string error = client->error();
   close_both();
   client_table.reset();
@@ -209,8 +215,9 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   add_per_request(state, requests);
   if (load == LoadGenerator::Load::open) {
     const double offered = kOpenLoopShare * closed_loop_rate;
-    state.SetLabel("open loop at " + per_second(offered) + ", " + std::to_string(static_cast<int>(kOpenLoopShare * 100)) +
-                   "% of the closed-loop " + per_second(closed_loop_rate) + " measured before");
+    state.SetLabel("open loop at " + per_second(offered) + ", " +
+                   std::to_string(static_cast<int>(kOpenLoopShare * 100)) + "% of the closed-loop " +
+                   per_second(closed_loop_rate) + " measured before");
     state.counters["offered_requests_per_second"] = offered;
     state.counters["closed_loop_requests_per_second"] = closed_loop_rate;
   }
@@ -259,7 +266,9 @@ void register_shapes(const std::shared_ptr<const EchoImplementation>& implementa
   for (const int conns : workload.conns) {
     for (const int size : workload.sizes) {
       for (int variant = 0; variant < variants; ++variant) {
-        yb::BenchmarkName name{kFamily, workload.name, implementation->name,
+        yb::BenchmarkName name{kFamily,
+                               workload.name,
+                               implementation->name,
                                {{"conns", std::to_string(conns)}, {"msg", std::to_string(size)}}};
         if (implementation->variant_param != nullptr) {
           name.params.emplace_back(implementation->variant_param,
@@ -267,10 +276,10 @@ void register_shapes(const std::shared_ptr<const EchoImplementation>& implementa
         }
         if (load == LoadGenerator::Load::open) name.params.emplace_back("load", "open");
         const Transport transport = workload.transport;
-        yb::register_benchmark(std::move(name), [implementation, variant, transport, conns, size, load](
-                                                    benchmark::State& state) {
-          echo_benchmark(state, *implementation, variant, transport, conns, size, load);
-        });
+        yb::register_benchmark(std::move(name),
+                               [implementation, variant, transport, conns, size, load](benchmark::State& state) {
+                                 echo_benchmark(state, *implementation, variant, transport, conns, size, load);
+                               });
       }
     }
   }

@@ -45,9 +45,9 @@ class CondvarChannel {
   std::uint32_t reply_ = 0;
 };
 
-[[maybe_unused]] const bool registered = register_ping_pong({
-    "condvar", "std::mutex + a std::condition_variable each way (threads only)", WorkerKind::thread,
-    [](std::optional<int> cpu) { return start_ping_pong<CondvarChannel>(WorkerKind::thread, cpu); }});
+[[maybe_unused]] const bool registered = register_ping_pong(
+    {"condvar", "std::mutex + a std::condition_variable each way (threads only)", WorkerKind::thread,
+     [](std::optional<int> cpu) { return start_ping_pong<CondvarChannel>(WorkerKind::thread, cpu); }});
 
 }  // namespace
 }  // namespace parallelism

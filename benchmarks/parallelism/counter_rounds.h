@@ -69,7 +69,8 @@ class CounterRounds final : public Session {
     block.done.store(0, std::memory_order_relaxed);
     block.round.fetch_add(1, std::memory_order_release);
     futex_wake(block.round, workers_, shared());
-    for (std::uint32_t done; (done = block.done.load(std::memory_order_acquire)) != static_cast<std::uint32_t>(workers_);) {
+    for (std::uint32_t done;
+         (done = block.done.load(std::memory_order_acquire)) != static_cast<std::uint32_t>(workers_);) {
       if (block.gone.load(std::memory_order_acquire) != 0) [[unlikely]] {
         fail(children_.explain("counter worker process"));
         return 0;

@@ -46,12 +46,14 @@ class EventfdChannel {
 
 constexpr const char* kDescription = "eventfd(2) each way, 8-byte counter values, blocking read/write";
 
-[[maybe_unused]] const bool registered_threads = register_ping_pong({
-    "eventfd", kDescription, WorkerKind::thread,
-    [](std::optional<int> cpu) { return start_ping_pong<EventfdChannel>(WorkerKind::thread, cpu); }});
-[[maybe_unused]] const bool registered_processes = register_ping_pong({
-    "eventfd", kDescription, WorkerKind::process,
-    [](std::optional<int> cpu) { return start_ping_pong<EventfdChannel>(WorkerKind::process, cpu); }});
+[[maybe_unused]] const bool registered_threads =
+    register_ping_pong({"eventfd", kDescription, WorkerKind::thread, [](std::optional<int> cpu) {
+                          return start_ping_pong<EventfdChannel>(WorkerKind::thread, cpu);
+                        }});
+[[maybe_unused]] const bool registered_processes =
+    register_ping_pong({"eventfd", kDescription, WorkerKind::process, [](std::optional<int> cpu) {
+                          return start_ping_pong<EventfdChannel>(WorkerKind::process, cpu);
+                        }});
 
 }  // namespace
 }  // namespace parallelism

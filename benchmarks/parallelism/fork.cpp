@@ -114,9 +114,8 @@ constexpr const char* kDescription = "fork(2) per worker inside the operation (c
      }});
 
 [[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"fork", kDescription, WorkerKind::process, [](int workers) -> std::unique_ptr<IdleWorkers> {
-       return std::make_unique<IdleProcesses>(workers, start_idle);
-     }});
+    {"fork", kDescription, WorkerKind::process,
+     [](int workers) -> std::unique_ptr<IdleWorkers> { return std::make_unique<IdleProcesses>(workers, start_idle); }});
 
 }  // namespace
 }  // namespace parallelism

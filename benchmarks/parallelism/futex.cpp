@@ -38,7 +38,8 @@ class FutexChannel {
   std::uint32_t receive(std::atomic<std::uint32_t>& word) {
     std::uint32_t token;
     while ((token = word.load(std::memory_order_acquire)) == 0) {
-      if (control_.peer_gone.load(std::memory_order_acquire) != 0) [[unlikely]] return kPeerGone;
+      if (control_.peer_gone.load(std::memory_order_acquire) != 0) [[unlikely]]
+        return kPeerGone;
       futex_wait(word, 0, shared_);
     }
     // The sender writes again only after our answer, so clearing cannot lose a token.
@@ -53,12 +54,13 @@ class FutexChannel {
 constexpr const char* kDescription =
     "a futex word each way: store + FUTEX_WAKE, FUTEX_WAIT while 0 (threads: private; processes: shared memory)";
 
-[[maybe_unused]] const bool registered_threads = register_ping_pong({
-    "futex", kDescription, WorkerKind::thread,
-    [](std::optional<int> cpu) { return start_ping_pong<FutexChannel>(WorkerKind::thread, cpu); }});
-[[maybe_unused]] const bool registered_processes = register_ping_pong({
-    "futex", kDescription, WorkerKind::process,
-    [](std::optional<int> cpu) { return start_ping_pong<FutexChannel>(WorkerKind::process, cpu); }});
+[[maybe_unused]] const bool registered_threads =
+    register_ping_pong({"futex", kDescription, WorkerKind::thread,
+                        [](std::optional<int> cpu) { return start_ping_pong<FutexChannel>(WorkerKind::thread, cpu); }});
+[[maybe_unused]] const bool registered_processes =
+    register_ping_pong({"futex", kDescription, WorkerKind::process, [](std::optional<int> cpu) {
+                          return start_ping_pong<FutexChannel>(WorkerKind::process, cpu);
+                        }});
 
 }  // namespace
 }  // namespace parallelism

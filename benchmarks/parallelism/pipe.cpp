@@ -43,12 +43,12 @@ class PipeChannel {
 
 constexpr const char* kDescription = "pipe(2) each way, 4-byte messages, blocking read/write (perf bench sched pipe)";
 
-[[maybe_unused]] const bool registered_threads = register_ping_pong({
-    "pipe", kDescription, WorkerKind::thread,
-    [](std::optional<int> cpu) { return start_ping_pong<PipeChannel>(WorkerKind::thread, cpu); }});
-[[maybe_unused]] const bool registered_processes = register_ping_pong({
-    "pipe", kDescription, WorkerKind::process,
-    [](std::optional<int> cpu) { return start_ping_pong<PipeChannel>(WorkerKind::process, cpu); }});
+[[maybe_unused]] const bool registered_threads =
+    register_ping_pong({"pipe", kDescription, WorkerKind::thread,
+                        [](std::optional<int> cpu) { return start_ping_pong<PipeChannel>(WorkerKind::thread, cpu); }});
+[[maybe_unused]] const bool registered_processes =
+    register_ping_pong({"pipe", kDescription, WorkerKind::process,
+                        [](std::optional<int> cpu) { return start_ping_pong<PipeChannel>(WorkerKind::process, cpu); }});
 
 }  // namespace
 }  // namespace parallelism

@@ -73,15 +73,15 @@ pid_t start_idle(const IdleEnds& ends) {
   return pid;
 }
 
-constexpr const char* kDescription = "posix_spawn(3) of a tiny static helper binary (clone CLONE_VM|CLONE_VFORK + exec), waitpid";
+constexpr const char* kDescription =
+    "posix_spawn(3) of a tiny static helper binary (clone CLONE_VM|CLONE_VFORK + exec), waitpid";
 
 [[maybe_unused]] const bool registered_spawn = register_spawn_join(
     {"posix_spawn", kDescription, []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }});
 
 [[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"posix_spawn", kDescription, WorkerKind::process, [](int workers) -> std::unique_ptr<IdleWorkers> {
-       return std::make_unique<IdleProcesses>(workers, start_idle);
-     }});
+    {"posix_spawn", kDescription, WorkerKind::process,
+     [](int workers) -> std::unique_ptr<IdleWorkers> { return std::make_unique<IdleProcesses>(workers, start_idle); }});
 
 }  // namespace
 }  // namespace parallelism

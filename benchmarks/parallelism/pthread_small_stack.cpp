@@ -53,7 +53,8 @@ class SpawnJoin final : public Session {
 class SmallStackThread : public Thread {
  public:
   template <class Body>
-  explicit SmallStackThread(Body&& body) : Thread(std::function<void()>(std::forward<Body>(body)), std::nullopt, kStackBytes) {}
+  explicit SmallStackThread(Body&& body)
+      : Thread(std::function<void()>(std::forward<Body>(body)), std::nullopt, kStackBytes) {}
 };
 
 constexpr const char* kDescription = "pthread_create with a 64 KiB stack, joined inside the operation";

@@ -203,8 +203,8 @@ void cpu_sum_body(benchmark::State& state, const CpuSumImplementation& implement
                   int workers) {
   const auto cpus = allowed_cpus().size();
   if (static_cast<std::size_t>(workers) > cpus) {
-    yb::skip(state, std::to_string(workers) + " workers need as many CPUs; this process may run on " +
-                        std::to_string(cpus));
+    yb::skip(state,
+             std::to_string(workers) + " workers need as many CPUs; this process may run on " + std::to_string(cpus));
     return;
   }
   const auto session = implementation.start(workers, list.ns);
@@ -289,17 +289,14 @@ void probe_idle_memory(benchmark::State& state, IdleWorkers& session, WorkerKind
   if (tables) state.counters["page_table_per_worker_bytes"] = bytes(*tables / workers);
 }
 
-void memory_per_worker_body(benchmark::State& state, const MemoryPerWorkerImplementation& implementation,
-                            int workers) {
+void memory_per_worker_body(benchmark::State& state, const MemoryPerWorkerImplementation& implementation, int workers) {
   const auto session = implementation.start(workers);
   measure_session<false>(state, *session, {memory_per_worker_checksum(workers), workers});
   if (!state.error_occurred()) probe_idle_memory(state, *session, implementation.kind);
   finish(state, *session);
 }
 
-void describe(const char* name, const char* description) {
-  yb::describe_implementation(kFamily, name, description);
-}
+void describe(const char* name, const char* description) { yb::describe_implementation(kFamily, name, description); }
 
 }  // namespace
 
@@ -313,15 +310,14 @@ bool register_spawn_join(const SpawnJoinImplementation& implementation) {
   return true;
 }
 
-const std::vector<SpawnJoinImplementation>& spawn_join_implementations() {
-  return registry<SpawnJoinImplementation>();
-}
+const std::vector<SpawnJoinImplementation>& spawn_join_implementations() { return registry<SpawnJoinImplementation>(); }
 
 bool register_ping_pong(const PingPongImplementation& implementation) {
   registry<PingPongImplementation>().push_back(implementation);
   describe(implementation.name, implementation.description);
   for (const Placement placement : kPlacements) {
-    add(ping_pong, implementation.name, {{"worker", to_string(implementation.kind)}, {"placement", to_string(placement)}},
+    add(ping_pong, implementation.name,
+        {{"worker", to_string(implementation.kind)}, {"placement", to_string(placement)}},
         [implementation, placement](benchmark::State& state) { ping_pong_body(state, implementation, placement); });
   }
   return true;

@@ -64,9 +64,8 @@ constexpr const char* kDescription = "a std::thread per worker, started and join
      }});
 
 [[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"std_thread", kDescription, WorkerKind::thread, [](int workers) -> std::unique_ptr<IdleWorkers> {
-       return std::make_unique<IdleThreads<std::thread>>(workers);
-     }});
+    {"std_thread", kDescription, WorkerKind::thread,
+     [](int workers) -> std::unique_ptr<IdleWorkers> { return std::make_unique<IdleThreads<std::thread>>(workers); }});
 
 }  // namespace
 }  // namespace parallelism

@@ -81,7 +81,8 @@ bool read_all(int fd, void* data, std::size_t size, SyscallEntry entry) {
 bool read_all_until(int fd, void* data, std::size_t size, std::chrono::steady_clock::time_point deadline) {
   auto* bytes = static_cast<char*>(data);
   while (size > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd readable{fd, POLLIN, 0};
     const int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
@@ -127,7 +128,8 @@ PinCallingThread::PinCallingThread(std::optional<int> cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(*cpu, &set);
-  if (::sched_setaffinity(0, sizeof(set), &set) != 0) throw_errno("sched_setaffinity(cpu " + std::to_string(*cpu) + ")");
+  if (::sched_setaffinity(0, sizeof(set), &set) != 0)
+    throw_errno("sched_setaffinity(cpu " + std::to_string(*cpu) + ")");
   pinned_ = true;
 }
 
@@ -230,12 +232,12 @@ namespace {
 // The watchdog process's loop; returns its exit status.
 int watch_children(const std::vector<pid_t>& children, const std::vector<Fd>& pidfds,
                    const std::vector<pid_t>& pidfd_owners, std::chrono::steady_clock::time_point deadline,
-                   const std::function<void()>& on_trouble, std::atomic<pid_t>& culprit,
-                   std::atomic<bool>& timed_out) {
+                   const std::function<void()>& on_trouble, std::atomic<pid_t>& culprit, std::atomic<bool>& timed_out) {
   std::vector<pollfd> polled;
   for (const Fd& pidfd : pidfds) polled.push_back({pidfd.get(), POLLIN, 0});
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const int ready = ::poll(polled.data(), polled.size(), static_cast<int>(std::max<long long>(0, left.count())));
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) return 1;
@@ -336,8 +338,7 @@ std::string Children::explain(const char* what) {
     return std::string(what) + " (pid " + std::to_string(pid) + ") " + describe_status(status);
   };
   if (timed_out) {
-    return std::string(what) + " still running after " + std::to_string(kChildTimeLimit.count()) +
-           " s: killed (hung?)";
+    return std::string(what) + " still running after " + std::to_string(kChildTimeLimit.count()) + " s: killed (hung?)";
   }
   for (const auto& list : {ended, killed}) {
     for (const auto& [pid, status] : list) {

@@ -6,12 +6,9 @@ std::uint64_t spawn_join_checksum() { return kSpawnToken; }
 
 const char* to_string(Placement placement) {
   switch (placement) {
-    case Placement::same_cpu:
-      return "same_cpu";
-    case Placement::cross_cpu:
-      return "cross_cpu";
-    case Placement::unpinned:
-      return "unpinned";
+    case Placement::same_cpu: return "same_cpu";
+    case Placement::cross_cpu: return "cross_cpu";
+    case Placement::unpinned: return "unpinned";
   }
   return "?";
 }

@@ -88,8 +88,8 @@ TEST(CoroutinesBenchmarks, OtherWorkloadsReportNoBytesPerUnit) {
   const auto& run = reporter.runs.begin()->second;
   ASSERT_FALSE(run.error_occurred) << run.error_message;
   EXPECT_EQ(run.counters.count("bytes_per_unit"), 0u);
-  EXPECT_EQ(run.iterations * 1000, static_cast<benchmark::IterationCount>(
-                                       counter(run, "items_per_second") * run.real_accumulated_time + 0.5))
+  EXPECT_EQ(run.iterations * 1000,
+            static_cast<benchmark::IterationCount>(counter(run, "items_per_second") * run.real_accumulated_time + 0.5))
       << "items are round trips";
 }
 

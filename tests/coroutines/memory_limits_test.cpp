@@ -44,7 +44,8 @@ TEST(CoroutinesMemoryLimit, AMillionStackfulCoroutinesAreSkippedForMemory) {
     const Implementation& implementation = *subject.implementation;
     const std::string name = implementation.name;
     if (name != "ucontext" && name != "boost_fiber") continue;
-    if (implementation.variant_param != nullptr && std::string(implementation.variants.at(subject.variant)) == "protected") {
+    if (implementation.variant_param != nullptr &&
+        std::string(implementation.variants.at(subject.variant)) == "protected") {
       continue;
     }
     if (!testing::runs(subject, alive_many)) continue;
@@ -52,8 +53,7 @@ TEST(CoroutinesMemoryLimit, AMillionStackfulCoroutinesAreSkippedForMemory) {
     const std::string reason = implementation.limit(alive_many, kMillion, subject.variant);
     EXPECT_EQ(reason.rfind("k=1000000: ~", 0), 0u) << subject.name() << ": " << reason;
     EXPECT_NE(reason.find(" resident ("), std::string::npos) << subject.name() << ": " << reason;
-    EXPECT_NE(reason.find("budget of " + format_bytes(static_cast<double>(resident_budget_bytes()))),
-              std::string::npos)
+    EXPECT_NE(reason.find("budget of " + format_bytes(static_cast<double>(resident_budget_bytes()))), std::string::npos)
         << subject.name() << ": " << reason;
     ++checked;
   }

@@ -20,7 +20,9 @@ namespace {
 class CapturingReporter : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override { this->runs.insert(this->runs.end(), runs.begin(), runs.end()); }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    this->runs.insert(this->runs.end(), runs.begin(), runs.end());
+  }
   std::vector<Run> runs;
 };
 

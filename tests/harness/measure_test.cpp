@@ -17,7 +17,9 @@ namespace {
 class CapturingReporter : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override { this->runs.insert(this->runs.end(), runs.begin(), runs.end()); }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    this->runs.insert(this->runs.end(), runs.begin(), runs.end());
+  }
   std::vector<Run> runs;
 };
 
@@ -52,15 +54,21 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("test/allocates_once", [](benchmark::State& state) {
     yb::measure(state, {1024 * 1023 / 2, 1024}, allocate_and_sum);
   })->MinTime(0.01);
-  benchmark::RegisterBenchmark("test/timed_by_wall_clock", [](benchmark::State& state) {
-    yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
-  })->UseRealTime()->Iterations(10);
+  benchmark::RegisterBenchmark("test/timed_by_wall_clock",
+                               [](benchmark::State& state) {
+                                 yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
+                               })
+      ->UseRealTime()
+      ->Iterations(10);
   benchmark::RegisterBenchmark("test/cannot_run_here", [](benchmark::State& state) {
     yb::skip(state, "needs 2^20 mappings, vm.max_map_count is 65530");
   });
-  benchmark::RegisterBenchmark("test/repeated", [](benchmark::State& state) {
-    yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
-  })->Iterations(10)->Repetitions(3);
+  benchmark::RegisterBenchmark("test/repeated",
+                               [](benchmark::State& state) {
+                                 yb::measure(state, {7, 1}, [] { return std::uint64_t{7}; });
+                               })
+      ->Iterations(10)
+      ->Repetitions(3);
   benchmark::RegisterBenchmark("test/times_its_items", [](benchmark::State& state) {
     yb::measure(state, {kItems, kItems}, [](yb::LatencyHistogram* items) {
       if (items == nullptr) return kItems;
@@ -101,7 +109,8 @@ TEST(Measure, ReportsEveryCounterItCanMeasure) {
     EXPECT_TRUE(counters.count("rss_peak_bytes"));
   }
   if (yb::perf_software_events_unavailable_reason().empty()) {
-    for (const char* name : {"ctx_switches", "cpu_migrations", "task_clock_ns"}) EXPECT_TRUE(counters.count(name)) << name;
+    for (const char* name : {"ctx_switches", "cpu_migrations", "task_clock_ns"})
+      EXPECT_TRUE(counters.count(name)) << name;
   }
   // Latency is either sampled or its absence is explained in the label.
   EXPECT_TRUE(counters.count("lat_max_ns") || run.report_label.find("latency") != std::string::npos)

@@ -31,8 +31,8 @@ void for_every_server(io::Transport transport, io::EchoShape shape, LoadGenerato
     if (implementation.limit != nullptr && !implementation.limit(shape.conns, 0).empty()) continue;
     io::Listener listener = io::listen_loopback(transport);
     Echo echo;
-    echo.client = std::make_unique<LoadGenerator>(listener.address, transport, shape, 5000ms,
-                                                  LoadGenerator::Connect::now, load);
+    echo.client =
+        std::make_unique<LoadGenerator>(listener.address, transport, shape, 5000ms, LoadGenerator::Connect::now, load);
     echo.server = implementation.make(std::move(listener.fd), 0);
     check(implementation.name, *echo.client);
     echo.client.reset();  // clients first: the server sees EOF on every connection
@@ -45,16 +45,17 @@ TEST(OpenLoop, EveryServerEchoesEveryRequestAtAFixedRateAndNothingIsLeft) {
   for (const io::Transport transport : {io::Transport::tcp, io::Transport::unix_stream}) {
     for (const int conns : {1, 8}) {
       const io::EchoShape shape{conns, 5, 64};
-      for_every_server(transport, shape, LoadGenerator::Load::open, [&](const std::string& name, LoadGenerator& client) {
-        client.set_rate(20000);
-        yb::LatencyHistogram latency;
-        for (int operation = 0; operation < 3; ++operation) {
-          EXPECT_EQ(client.run(operation == 0 ? nullptr : &latency), io::echo_checksum(shape))
-              << name << " conns=" << conns << ": " << client.error();
-        }
-        EXPECT_EQ(latency.count(), 2 * shape.requests()) << name << ": every request of the timed operations";
-        EXPECT_GT(latency.max(), 0u) << name;
-      });
+      for_every_server(
+          transport, shape, LoadGenerator::Load::open, [&](const std::string& name, LoadGenerator& client) {
+            client.set_rate(20000);
+            yb::LatencyHistogram latency;
+            for (int operation = 0; operation < 3; ++operation) {
+              EXPECT_EQ(client.run(operation == 0 ? nullptr : &latency), io::echo_checksum(shape))
+                  << name << " conns=" << conns << ": " << client.error();
+            }
+            EXPECT_EQ(latency.count(), 2 * shape.requests()) << name << ": every request of the timed operations";
+            EXPECT_GT(latency.max(), 0u) << name;
+          });
     }
   }
   const Census after = io::testing::settled(before);
@@ -68,13 +69,13 @@ TEST(OpenLoop, EveryServerEchoesEveryRequestAtAFixedRateAndNothingIsLeft) {
 TEST(OpenLoop, NoRequestLeavesBeforeItIsDue) {
   for (const int conns : {1, 4}) {
     const io::EchoShape shape{conns, 40 / conns, 64};
-    for_every_server(io::Transport::tcp, shape, LoadGenerator::Load::open, [&](const std::string& name,
-                                                                              LoadGenerator& client) {
-      client.set_rate(2000);
-      const auto start = std::chrono::steady_clock::now();
-      ASSERT_EQ(client.run(), io::echo_checksum(shape)) << name << ": " << client.error();
-      EXPECT_GE(std::chrono::steady_clock::now() - start, 19500us) << name << " conns=" << conns;
-    });
+    for_every_server(io::Transport::tcp, shape, LoadGenerator::Load::open,
+                     [&](const std::string& name, LoadGenerator& client) {
+                       client.set_rate(2000);
+                       const auto start = std::chrono::steady_clock::now();
+                       ASSERT_EQ(client.run(), io::echo_checksum(shape)) << name << ": " << client.error();
+                       EXPECT_GE(std::chrono::steady_clock::now() - start, 19500us) << name << " conns=" << conns;
+                     });
   }
 }
 
@@ -108,11 +109,11 @@ TEST(OpenLoop, LatencyRunsFromTheIntendedSendTimeSoAStallIsCountedForEveryReques
 
 TEST(OpenLoop, WithoutARateIsAnError) {
   const io::EchoShape shape{1, 2, 64};
-  for_every_server(io::Transport::tcp, shape, LoadGenerator::Load::open, [&](const std::string& name,
-                                                                            LoadGenerator& client) {
-    EXPECT_EQ(client.run(), LoadGenerator::kFailed) << name;
-    EXPECT_NE(client.error().find("rate"), std::string::npos) << client.error();
-  });
+  for_every_server(io::Transport::tcp, shape, LoadGenerator::Load::open,
+                   [&](const std::string& name, LoadGenerator& client) {
+                     EXPECT_EQ(client.run(), LoadGenerator::kFailed) << name;
+                     EXPECT_NE(client.error().find("rate"), std::string::npos) << client.error();
+                   });
 }
 
 // Nobody serves the listener: the open loop sends what is due and ends with a timeout error
@@ -135,12 +136,12 @@ TEST(OpenLoop, SilentServerTimesOut) {
 TEST(OpenLoop, CalibratesFromClosedLoopOperations) {
   for (const int conns : {1, 8}) {
     const io::EchoShape shape{conns, 4, 64};
-    for_every_server(io::Transport::tcp, shape, LoadGenerator::Load::open, [&](const std::string& name,
-                                                                              LoadGenerator& client) {
-      EXPECT_EQ(client.run_closed(), io::echo_checksum(shape)) << name << ": " << client.error();
-      EXPECT_GT(client.closed_loop_rate(3), 0) << name << ": " << client.error();
-      EXPECT_TRUE(client.error().empty()) << client.error();
-    });
+    for_every_server(io::Transport::tcp, shape, LoadGenerator::Load::open,
+                     [&](const std::string& name, LoadGenerator& client) {
+                       EXPECT_EQ(client.run_closed(), io::echo_checksum(shape)) << name << ": " << client.error();
+                       EXPECT_GT(client.closed_loop_rate(3), 0) << name << ": " << client.error();
+                       EXPECT_TRUE(client.error().empty()) << client.error();
+                     });
   }
 }
 

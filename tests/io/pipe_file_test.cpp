@@ -32,7 +32,9 @@ TEST_P(PipeOf, ChecksumAndNoLeaks) {
 
 INSTANTIATE_TEST_SUITE_P(Io, PipeOf,
                          ::testing::Values(io::PipeEcho::blocking, io::PipeEcho::epoll, io::PipeEcho::io_uring),
-                         [](const auto& info) { return std::string(io::kPipeEchoNames[static_cast<int>(info.param)]); });
+                         [](const auto& info) {
+                           return std::string(io::kPipeEchoNames[static_cast<int>(info.param)]);
+                         });
 
 struct FileCase {
   io::FileReader reader;

@@ -48,7 +48,10 @@ TEST(ParallelismPlacement, CrossCpuRunsTheSidesOnTwoCpus) {
 
 TEST(ParallelismPlacement, PinningIsUndoneAfterwards) {
   const std::vector<int> before = allowed_cpus();
-  { const PinCallingThread pin(before.at(0)); EXPECT_EQ(allowed_cpus(), std::vector<int>{before[0]}); }
+  {
+    const PinCallingThread pin(before.at(0));
+    EXPECT_EQ(allowed_cpus(), std::vector<int>{before[0]});
+  }
   EXPECT_EQ(allowed_cpus(), before);
 }
 

@@ -61,12 +61,12 @@ double boost_method_ns(std::uint64_t jobs) {
 double same_shape_ns(std::uint64_t jobs) {
   std::uint64_t value = 0;
   context::fiber fiber{std::allocator_arg, context::fixedsize_stack(64 * 1024), [&value](context::fiber&& caller) {
-    for (std::uint64_t i = 0;; ++i) {
-      value = coroutines::opaque(i);
-      caller = std::move(caller).resume();
-    }
-    return std::move(caller);
-  }};
+                         for (std::uint64_t i = 0;; ++i) {
+                           value = coroutines::opaque(i);
+                           caller = std::move(caller).resume();
+                         }
+                         return std::move(caller);
+                       }};
   fiber = std::move(fiber).resume();  // warm-up: value 0
   std::uint64_t total = 0;
   const auto start = clock_type::now();
@@ -115,16 +115,20 @@ int main(int argc, char** argv) {
     shape.push_back(same_shape_ns(kJobs));
     ours.push_back(suite_ns(suite, kJobs));
   }
-  const auto minimum = [](const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); };
+  const auto minimum = [](const std::vector<double>& values) {
+    return *std::min_element(values.begin(), values.end());
+  };
   const double b = median(boost), m = median(shape), s = median(ours);
-  std::printf("Boost.Context method (warm-up, %llu resumes, clock overhead subtracted), %d alternating rounds,\n"
-              "ns per round trip (two jumps):\n",
-              static_cast<unsigned long long>(kJobs), rounds);
-  std::printf("  1 Boost's loop (nothing passed):       median %6.2f  min %6.2f  (%.2f ns per jump, as Boost prints)\n", b,
-              minimum(boost), b / 2);
+  std::printf(
+      "Boost.Context method (warm-up, %llu resumes, clock overhead subtracted), %d alternating rounds,\n"
+      "ns per round trip (two jumps):\n",
+      static_cast<unsigned long long>(kJobs), rounds);
+  std::printf("  1 Boost's loop (nothing passed):       median %6.2f  min %6.2f  (%.2f ns per jump, as Boost prints)\n",
+              b, minimum(boost), b / 2);
   std::printf("  2 minimal loop of the workload shape:  median %6.2f  min %6.2f\n", m, minimum(shape));
   std::printf("  3 yieldbench boost_fiber stack:fixed:  median %6.2f  min %6.2f\n", s, minimum(ours));
-  std::printf("  ratio 3/2: median %.3f  min %.3f   (fidelity target: within 10%%)\n", s / m, minimum(ours) / minimum(shape));
+  std::printf("  ratio 3/2: median %.3f  min %.3f   (fidelity target: within 10%%)\n", s / m,
+              minimum(ours) / minimum(shape));
   std::printf("  ratio 3/1: median %.3f  min %.3f   (the value passed each way included)\n", s / b,
               minimum(ours) / minimum(boost));
   return 0;

@@ -24,7 +24,7 @@
 
 enum { kMessage = 64, kWarmUp = 1000, kMaxRoundTrips = 10000000 };
 
-static void die(const char *what) {
+static void die(const char* what) {
   fprintf(stderr, "tcp_ping_pong: %s: %s\n", what, strerror(errno));
   exit(1);
 }
@@ -39,7 +39,7 @@ static void bound_and_nodelay(int fd) {
   }
 }
 
-static void *echo(void *argument) {
+static void* echo(void* argument) {
   const int fd = (int)(intptr_t)argument;
   char buffer[4096];
   for (;;) {
@@ -62,7 +62,7 @@ static int64_t now_ns(void) {
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-static void round_trip(int fd, unsigned char *out, unsigned char *in) {
+static void round_trip(int fd, unsigned char* out, unsigned char* in) {
   for (size_t sent = 0; sent < kMessage;) {
     const ssize_t n = send(fd, out + sent, kMessage - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
@@ -78,12 +78,12 @@ static void round_trip(int fd, unsigned char *out, unsigned char *in) {
   }
 }
 
-static int by_value(const void *a, const void *b) {
-  const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+static int by_value(const void* a, const void* b) {
+  const int64_t x = *(const int64_t*)a, y = *(const int64_t*)b;
   return (x > y) - (x < y);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const long round_trips = argc > 1 ? strtol(argv[1], NULL, 10) : 20000;
   if (round_trips < 1 || round_trips > kMaxRoundTrips) {
     fprintf(stderr, "usage: tcp_ping_pong [ROUND_TRIPS in 1..%d]\n", kMaxRoundTrips);
@@ -95,23 +95,23 @@ int main(int argc, char **argv) {
   struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = 0};
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
-  if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 1) != 0 ||
-      getsockname(listener, (struct sockaddr *)&address, &length) != 0) {
+  if (bind(listener, (struct sockaddr*)&address, sizeof address) != 0 || listen(listener, 1) != 0 ||
+      getsockname(listener, (struct sockaddr*)&address, &length) != 0) {
     die("bind/listen on 127.0.0.1");
   }
   const int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (client < 0) die("socket");
   bound_and_nodelay(client);
-  if (connect(client, (struct sockaddr *)&address, sizeof address) != 0) die("connect");
+  if (connect(client, (struct sockaddr*)&address, sizeof address) != 0) die("connect");
   const int server = accept(listener, NULL, NULL);
   if (server < 0) die("accept");
   bound_and_nodelay(server);
   pthread_t echo_thread;
-  if ((errno = pthread_create(&echo_thread, NULL, echo, (void *)(intptr_t)server)) != 0) die("pthread_create");
+  if ((errno = pthread_create(&echo_thread, NULL, echo, (void*)(intptr_t)server)) != 0) die("pthread_create");
 
   unsigned char out[kMessage], in[kMessage];
   memset(out, 0x5a, sizeof out);
-  int64_t *samples = malloc((size_t)round_trips * sizeof *samples);
+  int64_t* samples = malloc((size_t)round_trips * sizeof *samples);
   if (samples == NULL) die("malloc");
   for (int i = 0; i < kWarmUp; ++i) round_trip(client, out, in);
   double total = 0;
