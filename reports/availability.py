@@ -9,10 +9,10 @@ from . import metrics
 class Missing:
     section: str
     workload: str
-    what: str          # a metric key, or "latency percentiles"
-    impls: list        # implementations that lack it (all of the workload's when `everywhere`)
+    what: str  # a metric key, or "latency percentiles"
+    impls: list  # implementations that lack it (all of the workload's when `everywhere`)
     everywhere: bool
-    reasons: list      # labels of those benchmarks (e.g. why latency was not recorded)
+    reasons: list  # labels of those benchmarks (e.g. why latency was not recorded)
 
 
 def missing_metrics(report) -> list:
@@ -45,8 +45,11 @@ def run_reasons(report) -> list:
         for reason in results.unavailable:
             found.append((results.label, reason))
         hw = results.context.get("hardware_counters")
-        if isinstance(hw, str) and hw.lower().startswith("no") and not any("hardware" in r.lower()
-                                                                          for r in results.unavailable):
+        if (
+            isinstance(hw, str)
+            and hw.lower().startswith("no")
+            and not any("hardware" in r.lower() for r in results.unavailable)
+        ):
             found.append((results.label, f"hardware counters: {hw}"))
     return found
 

@@ -18,19 +18,29 @@ from matplotlib.patches import Patch  # noqa: E402
 from . import metrics, units  # noqa: E402
 from .model import case_label, cases, param_number, sort_key_params, sweeps  # noqa: E402
 
-DECADES = 100.0        # values spanning this ratio or more get a log axis
-MAX_PANELS = 12        # case panels per figure; more cases continue in a second figure
-MAX_ROWS = 5           # rows of the memory and scaling grids per figure
-MIN_WIDTH = 7.0        # inches: room for the figure title above a single panel
+DECADES = 100.0  # values spanning this ratio or more get a log axis
+MAX_PANELS = 12  # case panels per figure; more cases continue in a second figure
+MAX_ROWS = 5  # rows of the memory and scaling grids per figure
+MIN_WIDTH = 7.0  # inches: room for the figure title above a single panel
 DPI = 110
 UNSTABLE_HATCH = "////"
-STYLE = {"font.size": 8.5, "axes.titlesize": 9, "axes.labelsize": 8.5, "xtick.labelsize": 8,
-         "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 10.5, "hatch.linewidth": 0.8}
+STYLE = {
+    "font.size": 8.5,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8.5,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 10.5,
+    "hatch.linewidth": 0.8,
+}
 matplotlib.rcParams.update(STYLE)
 
-TIME_CAPTION = ("Bars: median over repetitions; whiskers: min–max of the repetitions. "
-                "Hatched and marked “unstable”: repetitions varied more than the noise limit. "
-                "A log axis is used where values span two decades or more.")
+TIME_CAPTION = (
+    "Bars: median over repetitions; whiskers: min–max of the repetitions. "
+    "Hatched and marked “unstable”: repetitions varied more than the noise limit. "
+    "A log axis is used where values span two decades or more."
+)
 
 
 @dataclass
@@ -39,7 +49,7 @@ class Chart:
     title: str
     section: str
     workload: str
-    kind: str        # time, memory, ctx, latency, scaling, compare-bars, compare-change
+    kind: str  # time, memory, ctx, latency, scaling, compare-bars, compare-change
     caption: str
     figure: Figure = field(repr=False, default=None)
     colors: dict = field(default_factory=dict)  # implementation -> colour drawn for it
@@ -50,7 +60,7 @@ def slug(*parts) -> str:
 
 
 def chunked(items: list, size: int) -> list:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
 def part_suffix(index: int, total: int) -> str:
@@ -65,11 +75,12 @@ def tag(artist, impl: str):
 
 # ---------------------------------------------------------------------------------------------- axes
 
+
 @dataclass
 class AxisPlan:
-    kind: str          # time, bytes, count, rate
-    scale: str         # linear, log, symlog
-    div: float         # linear axes plot value / div, named by `unit`
+    kind: str  # time, bytes, count, rate
+    scale: str  # linear, log, symlog
+    div: float  # linear axes plot value / div, named by `unit`
     label: str
     linthresh: float = 1.0
 
@@ -127,12 +138,12 @@ class PowerLocator(ticker.Locator):
         if vmax <= 0:
             return ticks
         if low is None:  # symlog: the first power above the linear range near 0
-            low = vmax / self.base ** 60
+            low = vmax / self.base**60
         first = math.ceil(math.log(low, self.base) - 1e-9)
         last = math.floor(math.log(vmax, self.base) + 1e-9)
         exponents = list(range(first, last + 1))
         if self.zero and ticks:
-            exponents = [e for e in exponents if self.base ** e >= self._linthresh()]
+            exponents = [e for e in exponents if self.base**e >= self._linthresh()]
         room = self.most - len(ticks)
         for stride in (1, 2, 3, 5, 10, 20, 30, 50, 100):
             kept = [e for e in exponents if e % stride == 0]
@@ -148,7 +159,7 @@ class PowerLocator(ticker.Locator):
                     powers = sorted(set(steps))
                     break
             if len(powers) > self.most:
-                powers = powers[::math.ceil(len(powers) / self.most)]
+                powers = powers[:: math.ceil(len(powers) / self.most)]
         return ticks + powers
 
     def _linthresh(self) -> float:
@@ -177,8 +188,9 @@ def make_grid(n: int, ncols: int, panel_w: float, panel_h: float, legend_lines: 
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
     legend_h = 0.28 * legend_lines + 0.15 if legend_lines else 0
-    fig = Figure(figsize=(max(panel_w * ncols, MIN_WIDTH), panel_h * nrows + legend_h + 0.45),
-                 layout="constrained", dpi=DPI)
+    fig = Figure(
+        figsize=(max(panel_w * ncols, MIN_WIDTH), panel_h * nrows + legend_h + 0.45), layout="constrained", dpi=DPI
+    )
     ratios = [panel_h] * nrows + ([legend_h] if legend_lines else [])
     spec = fig.add_gridspec(len(ratios), ncols, height_ratios=ratios)
     axes = [fig.add_subplot(spec[i // ncols, i % ncols]) for i in range(n)]
@@ -191,8 +203,9 @@ def make_grid(n: int, ncols: int, panel_w: float, panel_h: float, legend_lines: 
 
 def put_legend(legend_ax, handles: list, ncol: int):
     if legend_ax is not None and handles:
-        legend_ax.legend(handles=handles, loc="center", ncol=max(1, ncol), frameon=False,
-                         handlelength=2.2, columnspacing=1.6)
+        legend_ax.legend(
+            handles=handles, loc="center", ncol=max(1, ncol), frameon=False, handlelength=2.2, columnspacing=1.6
+        )
 
 
 VARIANT_STYLES = ("-", "--", ":", "-.")
@@ -224,10 +237,11 @@ def legend_layout(count: int, width_in: float):
 
 # ---------------------------------------------------------------------------------------------- bars
 
+
 @dataclass
 class Bar:
-    impl: str          # picks the colour
-    label: str         # the row name: implementation plus its own extra parameters
+    impl: str  # picks the colour
+    label: str  # the row name: implementation plus its own extra parameters
     value: float = None
     low: float = None
     high: float = None
@@ -246,8 +260,15 @@ def bars_for(benches: list, key: str, unstable_marks: bool = True) -> list:
             bars.append(Bar(bench.impl, bench.series, note="not measured"))
             continue
         spread = bench.interval(key)
-        bars.append(Bar(bench.impl, bench.series, value, *(spread or (None, None)),
-                        unstable=unstable_marks and key == metrics.TIME.key and bench.unstable))
+        bars.append(
+            Bar(
+                bench.impl,
+                bench.series,
+                value,
+                *(spread or (None, None)),
+                unstable=unstable_marks and key == metrics.TIME.key and bench.unstable,
+            )
+        )
     return bars
 
 
@@ -266,22 +287,49 @@ def draw_bars(ax, bars: list, plan: AxisPlan, colors: dict, title: str):
     apply_axis(ax, "x", plan)
     for y, bar in enumerate(shown):
         if bar.value is None:
-            ax.annotate(bar.note, xy=(0.01, y), xycoords=ax.get_yaxis_transform(), va="center",
-                        fontsize=7.5, color="#555555", style="italic")
+            ax.annotate(
+                bar.note,
+                xy=(0.01, y),
+                xycoords=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7.5,
+                color="#555555",
+                style="italic",
+            )
             continue
         value = bar.value / plan.div
         hatch = UNSTABLE_HATCH if bar.unstable else None
-        for patch in ax.barh(y, value, height=0.66, color=colors[bar.impl], hatch=hatch,
-                             edgecolor="white" if hatch else colors[bar.impl], linewidth=0):
+        for patch in ax.barh(
+            y,
+            value,
+            height=0.66,
+            color=colors[bar.impl],
+            hatch=hatch,
+            edgecolor="white" if hatch else colors[bar.impl],
+            linewidth=0,
+        ):
             tag(patch, bar.impl)
         end = value
         if bar.low is not None and bar.high is not None:
             low, high = bar.low / plan.div, bar.high / plan.div
-            ax.errorbar(value, y, xerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt="none",
-                        ecolor="#222222", elinewidth=1, capsize=2.5)
+            ax.errorbar(
+                value,
+                y,
+                xerr=[[max(value - low, 0)], [max(high - value, 0)]],
+                fmt="none",
+                ecolor="#222222",
+                elinewidth=1,
+                capsize=2.5,
+            )
             end = max(value, high)
-        ax.annotate(units.fmt_value(plan.kind, bar.value), xy=(end, y), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=7.5)
+        ax.annotate(
+            units.fmt_value(plan.kind, bar.value),
+            xy=(end, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+        )
     labels = [b.label + ("  (unstable)" if b.unstable else "") for b in shown]
     ax.set_yticks(range(len(shown)), labels)
     for label, bar in zip(ax.get_yticklabels(), shown):
@@ -302,9 +350,13 @@ def panel_height(rows: int) -> float:
 
 # ---------------------------------------------------------------------------------------------- charts
 
+
 def time_charts(section: str, workload: str, benches: list, colors: dict):
-    groups = [(p, bs) for p, bs in cases(benches).items()
-              if any(b.value(metrics.TIME.key) is not None or b.failed for b in bs)]
+    groups = [
+        (p, bs)
+        for p, bs in cases(benches).items()
+        if any(b.value(metrics.TIME.key) is not None or b.failed for b in bs)
+    ]
     parts = chunked(groups, MAX_PANELS)
     for index, part in enumerate(parts):
         if not part:
@@ -316,9 +368,16 @@ def time_charts(section: str, workload: str, benches: list, colors: dict):
             values, _ = bar_extent(bars)
             draw_bars(ax, bars, plan_axis("time", metrics.TIME.title, values), colors, case_label(params))
         fig.suptitle(f"{section} / {workload}: wall time per iteration (shorter is faster)")
-        yield Chart(slug(section, workload, "time", part_suffix(index, len(parts))) + ".png",
-                    f"{workload}: time per iteration", section, workload, "time", TIME_CAPTION, fig,
-                    {b.impl: colors[b.impl] for _, bs in part for b in bs})
+        yield Chart(
+            slug(section, workload, "time", part_suffix(index, len(parts))) + ".png",
+            f"{workload}: time per iteration",
+            section,
+            workload,
+            "time",
+            TIME_CAPTION,
+            fig,
+            {b.impl: colors[b.impl] for _, bs in part for b in bs},
+        )
 
 
 def memory_charts(section: str, workload: str, benches: list, colors: dict):
@@ -338,15 +397,25 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
                 ax = next(cells)
                 bars = bars_for(bs, metric.key)
                 values, _ = bar_extent(bars)
-                draw_bars(ax, bars, plan_axis("bytes", metric.title, values), colors,
-                          f"{metric.title} — {case_label(params)}")
+                draw_bars(
+                    ax, bars, plan_axis("bytes", metric.title, values), colors, f"{metric.title} — {case_label(params)}"
+                )
         fig.suptitle(f"{section} / {workload}: memory (smaller is better)")
-        caption = ("Heap peak: most live heap bytes during the measured region; RSS peak growth: resident set "
-                   "growth; memory per unit: per coroutine, connection or worker. Median over repetitions, "
-                   "whiskers min–max. “not measured”: the counter was absent, never a zero.")
-        yield Chart(slug(section, workload, "memory", part_suffix(index, len(parts))) + ".png",
-                    f"{workload}: memory", section, workload, "memory", caption, fig,
-                    {b.impl: colors[b.impl] for _, bs in part for b in bs})
+        caption = (
+            "Heap peak: most live heap bytes during the measured region; RSS peak growth: resident set "
+            "growth; memory per unit: per coroutine, connection or worker. Median over repetitions, "
+            "whiskers min–max. “not measured”: the counter was absent, never a zero."
+        )
+        yield Chart(
+            slug(section, workload, "memory", part_suffix(index, len(parts))) + ".png",
+            f"{workload}: memory",
+            section,
+            workload,
+            "memory",
+            caption,
+            fig,
+            {b.impl: colors[b.impl] for _, bs in part for b in bs},
+        )
 
 
 def _draw_ctx(ax, benches: list, colors: dict, title: str):
@@ -362,19 +431,36 @@ def _draw_ctx(ax, benches: list, colors: dict, title: str):
     top = max(totals, default=0)
     for y, (_label, vol, inv, note, impl) in enumerate(shown):
         if note:
-            ax.annotate(note, xy=(0.01, y), xycoords=ax.get_yaxis_transform(), va="center", fontsize=7.5,
-                        color="#555555", style="italic")
+            ax.annotate(
+                note,
+                xy=(0.01, y),
+                xycoords=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7.5,
+                color="#555555",
+                style="italic",
+            )
             continue
         for patch in ax.barh(y, vol or 0, height=0.66, color=colors[impl], linewidth=0):
             tag(patch, impl)
-        for patch in ax.barh(y, inv or 0, left=vol or 0, height=0.66, color=colors[impl], alpha=0.55,
-                             hatch="////", edgecolor="white", linewidth=0):
+        for patch in ax.barh(
+            y,
+            inv or 0,
+            left=vol or 0,
+            height=0.66,
+            color=colors[impl],
+            alpha=0.55,
+            hatch="////",
+            edgecolor="white",
+            linewidth=0,
+        ):
             tag(patch, impl)
         text = units.fmt_count((vol or 0) + (inv or 0))
         if vol is None or inv is None:
             text += " (involuntary n/a)" if inv is None else " (voluntary n/a)"
-        ax.annotate(text, xy=((vol or 0) + (inv or 0), y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=7.5)
+        ax.annotate(
+            text, xy=((vol or 0) + (inv or 0), y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7.5
+        )
     ax.set_yticks(range(len(shown)), [r[0] for r in shown])
     ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.set_xlim(0, top / 0.7 if top > 0 else 1)
@@ -395,21 +481,36 @@ def ctx_charts(section: str, workload: str, benches: list, colors: dict):
         fig, axes, legend_ax = make_grid(len(part), 3 if len(part) > 4 else 2, 4.9, panel_height(rows), 1)
         for ax, (params, bs) in zip(axes, part):
             _draw_ctx(ax, bs, colors, case_label(params))
-        put_legend(legend_ax, [Patch(facecolor="#777777", label="voluntary (waits: I/O, locks, yields)"),
-                               Patch(facecolor="#777777", alpha=0.55, hatch="////", edgecolor="white",
-                                     label="involuntary (preempted)")], 2)
+        put_legend(
+            legend_ax,
+            [
+                Patch(facecolor="#777777", label="voluntary (waits: I/O, locks, yields)"),
+                Patch(
+                    facecolor="#777777", alpha=0.55, hatch="////", edgecolor="white", label="involuntary (preempted)"
+                ),
+            ],
+            2,
+        )
         fig.suptitle(f"{section} / {workload}: context switches per operation")
-        caption = ("Voluntary (solid) and involuntary (hatched) context switches per operation, self plus "
-                   "children, stacked; median over repetitions.")
-        yield Chart(slug(section, workload, "ctx", part_suffix(index, len(parts))) + ".png",
-                    f"{workload}: context switches", section, workload, "ctx", caption, fig,
-                    {b.impl: colors[b.impl] for _, bs in part for b in bs})
+        caption = (
+            "Voluntary (solid) and involuntary (hatched) context switches per operation, self plus "
+            "children, stacked; median over repetitions."
+        )
+        yield Chart(
+            slug(section, workload, "ctx", part_suffix(index, len(parts))) + ".png",
+            f"{workload}: context switches",
+            section,
+            workload,
+            "ctx",
+            caption,
+            fig,
+            {b.impl: colors[b.impl] for _, bs in part for b in bs},
+        )
 
 
 def latency_charts(section: str, workload: str, benches: list, colors: dict):
     keys = [m.key for m in metrics.LATENCY]
-    groups = [(p, [b for b in bs if not b.failed and any(b.has(k) for k in keys)])
-              for p, bs in cases(benches).items()]
+    groups = [(p, [b for b in bs if not b.failed and any(b.has(k) for k in keys)]) for p, bs in cases(benches).items()]
     groups = [(p, bs) for p, bs in groups if bs]
     if not groups:
         return
@@ -427,8 +528,15 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
             for bench in sorted(bs, key=lambda b: b.series):
                 points = [(i, bench.value(m.key)) for i, m in enumerate(present) if bench.has(m.key)]
                 color, style = styles[bench.series]
-                line, = ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=4,
-                                color=color, linestyle=style, label=bench.series)
+                (line,) = ax.plot(
+                    [p[0] for p in points],
+                    [p[1] for p in points],
+                    marker="o",
+                    markersize=4,
+                    color=color,
+                    linestyle=style,
+                    label=bench.series,
+                )
                 tag(line, bench.impl)
             ax.set_xticks(range(len(present)), [m.title for m in present])
             ax.set_xlabel("percentile of per-operation latency")
@@ -436,14 +544,26 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
             ax.grid(alpha=0.3)
         put_legend(legend_ax, series_handles(styles), ncol)
         fig.suptitle(f"{section} / {workload}: latency percentiles (lower is better)")
-        missing = sorted({b.series + (f" ({b.labels[0]})" if b.labels else "") for b in benches
-                          if not b.failed and not any(b.has(k) for k in keys)})
+        missing = sorted(
+            {
+                b.series + (f" ({b.labels[0]})" if b.labels else "")
+                for b in benches
+                if not b.failed and not any(b.has(k) for k in keys)
+            }
+        )
         caption = "Per-operation latency from the harness histogram (≤1% relative error), log scale."
         if missing:
             caption += " No latency recorded for: " + "; ".join(missing) + "."
-        yield Chart(slug(section, workload, "latency", part_suffix(index, len(parts))) + ".png",
-                    f"{workload}: latency percentiles", section, workload, "latency", caption, fig,
-                    {b.impl: colors[b.impl] for _, bs in groups for b in bs})
+        yield Chart(
+            slug(section, workload, "latency", part_suffix(index, len(parts))) + ".png",
+            f"{workload}: latency percentiles",
+            section,
+            workload,
+            "latency",
+            caption,
+            fig,
+            {b.impl: colors[b.impl] for _, bs in groups for b in bs},
+        )
 
 
 def scaling_charts(section: str, workload: str, benches: list, colors: dict):
@@ -455,8 +575,11 @@ def scaling_charts(section: str, workload: str, benches: list, colors: dict):
             rest = tuple((k, v) for k, v in bench.case if k != key)
             groups.setdefault(rest, []).append(bench)
         # a line needs two points: keep groups where some implementation has two values of the sweep
-        rows = [(rest, bs) for rest, bs in cases_like(groups)
-                if any(len({dict(b.case)[key] for b in bs if b.series == name}) >= 2 for name in {b.series for b in bs})]
+        rows = [
+            (rest, bs)
+            for rest, bs in cases_like(groups)
+            if any(len({dict(b.case)[key] for b in bs if b.series == name}) >= 2 for name in {b.series for b in bs})
+        ]
         if not rows or not present:
             continue
         styles = series_styles([b for _, bs in rows for b in bs], colors)
@@ -471,12 +594,21 @@ def scaling_charts(section: str, workload: str, benches: list, colors: dict):
                     _draw_scaling(next(cells), bs, key, xs_all, metric, rest, styles)
             put_legend(legend_ax, series_handles(styles), ncol)
             fig.suptitle(f"{section} / {workload}: scaling with {key}")
-            caption = (f"Each metric against the parameter {key}; one line per implementation, median over "
-                       "repetitions with min–max whiskers. Log–log where values span two decades or more: "
-                       "a line rising with slope 1 grows O(n); a flat line stays constant.")
-            yield Chart(slug(section, workload, "scaling", key, part_suffix(index, len(parts))) + ".png",
-                        f"{workload}: scaling with {key}", section, workload, "scaling", caption, fig,
-                        {b.impl: colors[b.impl] for _, bs in rows for b in bs})
+            caption = (
+                f"Each metric against the parameter {key}; one line per implementation, median over "
+                "repetitions with min–max whiskers. Log–log where values span two decades or more: "
+                "a line rising with slope 1 grows O(n); a flat line stays constant."
+            )
+            yield Chart(
+                slug(section, workload, "scaling", key, part_suffix(index, len(parts))) + ".png",
+                f"{workload}: scaling with {key}",
+                section,
+                workload,
+                "scaling",
+                caption,
+                fig,
+                {b.impl: colors[b.impl] for _, bs in rows for b in bs},
+            )
 
 
 def cases_like(groups: dict) -> list:
@@ -501,8 +633,9 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
         by_series.setdefault(bench.series, []).append(bench)
     drawn = 0
     for name in sorted(by_series):
-        points = sorted(((param_number(dict(b.case)[key]), b) for b in by_series[name] if b.has(metric.key)),
-                        key=lambda p: p[0])
+        points = sorted(
+            ((param_number(dict(b.case)[key]), b) for b in by_series[name] if b.has(metric.key)), key=lambda p: p[0]
+        )
         if not points:
             continue
         xs = [p[0] for p in points]
@@ -510,16 +643,29 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
         spreads = [p[1].interval(metric.key) for p in points]
         yerr = None
         if any(spreads):
-            yerr = [[max(y - (s[0] / yplan.div if s else y), 0) for y, s in zip(ys, spreads)],
-                    [max((s[1] / yplan.div if s else y) - y, 0) for y, s in zip(ys, spreads)]]
+            yerr = [
+                [max(y - (s[0] / yplan.div if s else y), 0) for y, s in zip(ys, spreads)],
+                [max((s[1] / yplan.div if s else y) - y, 0) for y, s in zip(ys, spreads)],
+            ]
         color, style = styles[name]
-        container = ax.errorbar(xs, ys, yerr=yerr, color=color, linestyle=style, marker="o", markersize=4,
-                                capsize=2, linewidth=1.4, label=name)
+        container = ax.errorbar(
+            xs,
+            ys,
+            yerr=yerr,
+            color=color,
+            linestyle=style,
+            marker="o",
+            markersize=4,
+            capsize=2,
+            linewidth=1.4,
+            label=name,
+        )
         tag(container.lines[0], points[0][1].impl)
         drawn += 1
     if not drawn:
-        ax.annotate("not measured", xy=(0.5, 0.5), xycoords="axes fraction", ha="center", color="#555555",
-                    style="italic")
+        ax.annotate(
+            "not measured", xy=(0.5, 0.5), xycoords="axes fraction", ha="center", color="#555555", style="italic"
+        )
     if len(xs_all) <= 8:
         ax.set_xticks(xs_all, [units.fmt_compact(x) for x in xs_all])
         ax.xaxis.set_minor_locator(ticker.NullLocator())

@@ -11,9 +11,9 @@ PY_PREFIX = "py_"
 
 @dataclass
 class Claim:
-    claim: str       # what the notes say, with their numbers
-    measured: str    # what this run measured (or why it could not)
-    verdict: str     # holds / does not hold / partly / not measured
+    claim: str  # what the notes say, with their numbers
+    measured: str  # what this run measured (or why it could not)
+    verdict: str  # holds / does not hold / partly / not measured
 
 
 def has_python(report) -> bool:
@@ -23,8 +23,11 @@ def has_python(report) -> bool:
 def _find(report, family, workload, impl, **params):
     wanted = {k: str(v) for k, v in params.items()}
     for bench in report.current:
-        if (bench.family, bench.workload, bench.impl) == (family, workload, impl) and not bench.failed \
-                and all(dict(bench.params).get(k) == v for k, v in wanted.items()):
+        if (
+            (bench.family, bench.workload, bench.impl) == (family, workload, impl)
+            and not bench.failed
+            and all(dict(bench.params).get(k) == v for k, v in wanted.items())
+        ):
             return bench
     return None
 
@@ -51,23 +54,35 @@ def _ratio(a, b):
 def _generator_size(report, python):
     gen = _find(report, "generators", "sum_plus_one", "py_genexpr", n=2000000)
     lst = _find(report, "generators", "sum_plus_one", "py_listcomp", n=2000000)
-    claim = ("sys.getsizeof: a generator object is 112 bytes, a 2,000,000-element list 17,632,624 bytes; "
-             "generator expressions are the memory-efficient choice")
+    claim = (
+        "sys.getsizeof: a generator object is 112 bytes, a 2,000,000-element list 17,632,624 bytes; "
+        "generator expressions are the memory-efficient choice"
+    )
     if not gen or not lst or gen.value("object_bytes") is None or lst.value("object_bytes") is None:
-        return Claim(claim, "not measured in this run (needs sum_plus_one py_genexpr and py_listcomp at n=2000000)",
-                     "not measured")
-    measured = (f"{python}: generator object {_b(gen.value('object_bytes'))}, list {_b(lst.value('object_bytes'))} "
-                f"(the list object only); whole operation's heap peak (tracemalloc): generator "
-                f"{units.fmt_value('bytes', gen.value('heap_peak_bytes'))}, list "
-                f"{units.fmt_value('bytes', lst.value('heap_peak_bytes'))} (the list and its 2,000,000 int objects)")
-    holds = gen.value("heap_peak_bytes") is not None and lst.value("heap_peak_bytes") is not None and \
-        lst.value("heap_peak_bytes") > 1000 * max(1.0, gen.value("heap_peak_bytes"))
+        return Claim(
+            claim,
+            "not measured in this run (needs sum_plus_one py_genexpr and py_listcomp at n=2000000)",
+            "not measured",
+        )
+    measured = (
+        f"{python}: generator object {_b(gen.value('object_bytes'))}, list {_b(lst.value('object_bytes'))} "
+        f"(the list object only); whole operation's heap peak (tracemalloc): generator "
+        f"{units.fmt_value('bytes', gen.value('heap_peak_bytes'))}, list "
+        f"{units.fmt_value('bytes', lst.value('heap_peak_bytes'))} (the list and its 2,000,000 int objects)"
+    )
+    holds = (
+        gen.value("heap_peak_bytes") is not None
+        and lst.value("heap_peak_bytes") is not None
+        and lst.value("heap_peak_bytes") > 1000 * max(1.0, gen.value("heap_peak_bytes"))
+    )
     return Claim(claim, measured, "holds (sizes differ by version)" if holds else "does not hold")
 
 
 def _timeit(report, python):
-    claim = ("timeit: 1,000,000 creations take 1.51 s for (1 + x for x in range(200)) and 29.6 s for "
-             "[1 + x for x in range(200)], so generator expressions are ~20x faster")
+    claim = (
+        "timeit: 1,000,000 creations take 1.51 s for (1 + x for x in range(200)) and 29.6 s for "
+        "[1 + x for x in range(200)], so generator expressions are ~20x faster"
+    )
     rows, honest, ratios = [], [], []
     for n in (1000, 100000, 2000000):
         gen = _find(report, "generators", "sum_plus_one", "py_genexpr", n=n)
@@ -79,14 +94,29 @@ def _timeit(report, python):
         ratio = _ratio(gen.value("time_ns"), lst.value("time_ns"))
         if ratio:
             ratios.append(ratio)
-        honest.append(f"n={n}: sum over all elements {_t(gen.value('time_ns'))} (genexpr) vs "
-                      f"{_t(lst.value('time_ns'))} (listcomp), genexpr/listcomp = {ratio:.2f}" if ratio else "")
+        honest.append(
+            f"n={n}: sum over all elements {_t(gen.value('time_ns'))} (genexpr) vs "
+            f"{_t(lst.value('time_ns'))} (listcomp), genexpr/listcomp = {ratio:.2f}"
+            if ratio
+            else ""
+        )
     if not honest:
         return Claim(claim, "not measured in this run (needs sum_plus_one py_genexpr and py_listcomp)", "not measured")
-    measured = (f"{python}: creating a generator computes no element, building the list computes all of them — "
-                + "; ".join(rows) + ". Consuming both (the honest comparison): " + "; ".join(h for h in honest if h))
-    cxx = [b for b in report.current if b.family == "generators" and b.workload == "sum_plus_one"
-           and not b.impl.startswith(PY_PREFIX) and not b.failed and dict(b.params).get("n") == "2000000"]
+    measured = (
+        f"{python}: creating a generator computes no element, building the list computes all of them — "
+        + "; ".join(rows)
+        + ". Consuming both (the honest comparison): "
+        + "; ".join(h for h in honest if h)
+    )
+    cxx = [
+        b
+        for b in report.current
+        if b.family == "generators"
+        and b.workload == "sum_plus_one"
+        and not b.impl.startswith(PY_PREFIX)
+        and not b.failed
+        and dict(b.params).get("n") == "2000000"
+    ]
     if cxx:
         fastest = min(cxx, key=lambda b: b.value("time_ns") or float("inf"))
         measured += f". C++ at n=2000000: fastest {fastest.series} {_t(fastest.value('time_ns'))}"
@@ -100,8 +130,10 @@ def _timeit(report, python):
 
 
 def _gil(report, python):
-    claim = ("two CPU-bound operations on two threads run sequentially in Python (no benefit); "
-             "CPU-bound work calls for parallelism (processes)")
+    claim = (
+        "two CPU-bound operations on two threads run sequentially in Python (no benefit); "
+        "CPU-bound work calls for parallelism (processes)"
+    )
     parts, verdicts = [], []
     for list_name in ("small", "balanced", "seed"):
         serial = _find(report, "parallelism", "cpu_sum", "py_serial", list=list_name, workers=1)
@@ -110,31 +142,57 @@ def _gil(report, python):
         if not serial or not threads or not procs:
             continue
         s, t, p = serial.value("time_ns"), threads.value("time_ns"), procs.value("time_ns")
-        parts.append(f"list={list_name}: serial {_t(s)}, 2 threads {_t(t)} (speedup {s / t:.2f}x), "
-                     f"2 processes {_t(p)} (speedup {s / p:.2f}x)")
+        parts.append(
+            f"list={list_name}: serial {_t(s)}, 2 threads {_t(t)} (speedup {s / t:.2f}x), "
+            f"2 processes {_t(p)} (speedup {s / p:.2f}x)"
+        )
         verdicts.append(s / t < 1.2 and s / p > 1.2)
     if not parts:
-        return Claim(claim, "not measured in this run (needs cpu_sum py_serial, py_thread_pool and py_process_pool "
-                     "with workers=2; list=seed and list=balanced are skipped in short profiles)", "not measured")
-    verdict = "holds" if all(verdicts) else ("threads give no speedup; processes could not show theirs here "
-                                             "(CPUs busy or list dominated by one entry)")
+        return Claim(
+            claim,
+            "not measured in this run (needs cpu_sum py_serial, py_thread_pool and py_process_pool "
+            "with workers=2; list=seed and list=balanced are skipped in short profiles)",
+            "not measured",
+        )
+    verdict = (
+        "holds"
+        if all(verdicts)
+        else (
+            "threads give no speedup; processes could not show theirs here "
+            "(CPUs busy or list dominated by one entry)"
+        )
+    )
     return Claim(claim, f"{python}: " + "; ".join(parts), verdict)
 
 
 def _switch(report, python):
-    claim = ("coroutines (generators, yield) switch within one thread, cheaper than threads, which pay context "
-             "switches and lock acquisition")
+    claim = (
+        "coroutines (generators, yield) switch within one thread, cheaper than threads, which pay context "
+        "switches and lock acquisition"
+    )
     gen = _find(report, "coroutines", "switch_round_trip", "py_generator", n=1000)
     thr = _find(report, "coroutines", "switch_round_trip", "py_thread_handoff", n=1000)
     if not gen or not thr:
-        return Claim(claim, "not measured in this run (needs switch_round_trip py_generator and py_thread_handoff "
-                     "at n=1000)", "not measured")
+        return Claim(
+            claim,
+            "not measured in this run (needs switch_round_trip py_generator and py_thread_handoff " "at n=1000)",
+            "not measured",
+        )
     g, t = gen.value("time_ns") / 1000, thr.value("time_ns") / 1000
-    measured = (f"{python}: per round trip, generator {_t(g)}, thread handoff {_t(t)} ({t / g:.0f}x); "
-                f"thread handoff voluntary context switches per round trip: "
-                f"{(thr.value('ctx_voluntary') or 0) / 1000:.2f}")
-    cxx = {b.impl: b for b in report.current if b.family == "coroutines" and b.workload == "switch_round_trip"
-           and not b.impl.startswith(PY_PREFIX) and not b.failed and dict(b.params).get("n") == "1000"}
+    measured = (
+        f"{python}: per round trip, generator {_t(g)}, thread handoff {_t(t)} ({t / g:.0f}x); "
+        f"thread handoff voluntary context switches per round trip: "
+        f"{(thr.value('ctx_voluntary') or 0) / 1000:.2f}"
+    )
+    cxx = {
+        b.impl: b
+        for b in report.current
+        if b.family == "coroutines"
+        and b.workload == "switch_round_trip"
+        and not b.impl.startswith(PY_PREFIX)
+        and not b.failed
+        and dict(b.params).get("n") == "1000"
+    }
     for impl in ("cxx20_coroutine", "thread_handoff"):
         if impl in cxx:
             measured += f"; C++ {cxx[impl].series}: {_t(cxx[impl].value('time_ns') / 1000)}"
@@ -148,19 +206,24 @@ def claims(report) -> list:
     return [_generator_size(report, python), _timeit(report, python), _gil(report, python), _switch(report, python)]
 
 
-INTRO = ("Each claim of the Python notes this suite started from, with what this run measured "
-         "(python track, implementations py_*).")
+INTRO = (
+    "Each claim of the Python notes this suite started from, with what this run measured "
+    "(python track, implementations py_*)."
+)
 
 
 def html(report) -> str:
     found = claims(report)
     if not found:
         return ""
-    rows = "".join(f"<tr><td>{escape(c.claim)}</td><td>{escape(c.measured)}</td><td>{escape(c.verdict)}</td></tr>"
-                   for c in found)
-    return (f'<h2 id="claims">Claims checked</h2><p>{escape(INTRO)}</p>'
-            f"<table><thead><tr><th>claim (notes)</th><th>measured here</th><th>verdict</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f"<tr><td>{escape(c.claim)}</td><td>{escape(c.measured)}</td><td>{escape(c.verdict)}</td></tr>" for c in found
+    )
+    return (
+        f'<h2 id="claims">Claims checked</h2><p>{escape(INTRO)}</p>'
+        f"<table><thead><tr><th>claim (notes)</th><th>measured here</th><th>verdict</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def markdown(report) -> list:

@@ -20,10 +20,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description=(
-        "Draw charts and write index.html (self-contained, with PNG charts beside it) and summary.md from "
-        "yieldbench results files (Google Benchmark JSON). With two or more files, benchmarks present in "
-        "several files are also compared against the first file that has them."))
+    p = _Parser(
+        prog=PROG,
+        description=(
+            "Draw charts and write index.html (self-contained, with PNG charts beside it) and summary.md from "
+            "yieldbench results files (Google Benchmark JSON). With two or more files, benchmarks present in "
+            "several files are also compared against the first file that has them."
+        ),
+    )
     p.add_argument("results", nargs="+", metavar="RESULTS.json", help="results file(s); the first is the baseline")
     p.add_argument("--out", metavar="DIR", help="output folder (default: report/ beside the first results file)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -57,11 +61,17 @@ def generate(paths: list, out_dir, quiet: bool = True) -> dict:
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     write_atomic(out / "summary.md", markdown.build(report, compared).encode("utf-8"))
     write_atomic(out / "index.html", html.build(report, compared, written, generated).encode("utf-8"))
-    result = {"index": out / "index.html", "summary": out / "summary.md", "charts": written,
-              "seconds": time.monotonic() - started}
+    result = {
+        "index": out / "index.html",
+        "summary": out / "summary.md",
+        "charts": written,
+        "seconds": time.monotonic() - started,
+    }
     if not quiet:
-        print(f"{PROG}: wrote {result['index']}, {result['summary']} and {len(written)} charts "
-              f"in {result['seconds']:.1f} s")
+        print(
+            f"{PROG}: wrote {result['index']}, {result['summary']} and {len(written)} charts "
+            f"in {result['seconds']:.1f} s"
+        )
     return result
 
 

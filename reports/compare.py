@@ -24,8 +24,8 @@ class Change:
     new_index: int
     base: float
     new: float
-    ratio: float           # new / base − 1 (inf when the base is 0 and the new value is not)
-    threshold: float       # the noise limit the ratio is held against
+    ratio: float  # new / base − 1 (inf when the base is 0 and the new value is not)
+    threshold: float  # the noise limit the ratio is held against
     noise_known: bool
     beyond_noise: bool
 
@@ -42,8 +42,8 @@ class Compared:
     workload: str
     impl: str
     params: tuple
-    versions: list                                # [(file index, Benchmark)] in file order
-    changes: dict = field(default_factory=dict)   # metric key -> [Change per later version]
+    versions: list  # [(file index, Benchmark)] in file order
+    changes: dict = field(default_factory=dict)  # metric key -> [Change per later version]
 
     @property
     def case(self) -> tuple:

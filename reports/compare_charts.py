@@ -5,8 +5,20 @@ import math
 from matplotlib.patches import Patch
 
 from . import metrics, units
-from .charts import (Chart, apply_axis, chunked, fit_value_limits, legend_layout, make_grid, panel_height,
-                     part_suffix, plan_axis, put_legend, slug, tag)
+from .charts import (
+    Chart,
+    apply_axis,
+    chunked,
+    fit_value_limits,
+    legend_layout,
+    make_grid,
+    panel_height,
+    part_suffix,
+    plan_axis,
+    put_legend,
+    slug,
+    tag,
+)
 from .compare import grouped
 from .model import case_label
 
@@ -19,22 +31,36 @@ def file_hatch(index: int) -> str:
 
 
 def file_handles(report, indices) -> list:
-    return [Patch(facecolor="#8a8a8a", hatch=file_hatch(i), edgecolor="white", linewidth=0,
-                  label=report.files[i].label + (" (baseline)" if n == 0 else ""))
-            for n, i in enumerate(indices)]
+    return [
+        Patch(
+            facecolor="#8a8a8a",
+            hatch=file_hatch(i),
+            edgecolor="white",
+            linewidth=0,
+            label=report.files[i].label + (" (baseline)" if n == 0 else ""),
+        )
+        for n, i in enumerate(indices)
+    ]
 
 
 def _draw_side_by_side(ax, items: list, colors: dict, title: str):
     key = metrics.TIME.key
     files = sorted({i for item in items for i, _ in item.versions})
-    values = [v for item in items for _, b in item.versions if not b.failed
-              for v in ((b.value(key),) + (b.interval(key) or ())) if v is not None]
+    values = [
+        v
+        for item in items
+        for _, b in item.versions
+        if not b.failed
+        for v in ((b.value(key),) + (b.interval(key) or ()))
+        if v is not None
+    ]
     plan = plan_axis("time", metrics.TIME.title, values)
     apply_axis(ax, "x", plan)
 
     def base_value(item):
         value = None if item.versions[0][1].failed else item.versions[0][1].value(key)
         return (value is None, value or 0)
+
     ordered = sorted(items, key=base_value)
     height = 0.8 / len(files)
     high = None
@@ -46,19 +72,38 @@ def _draw_side_by_side(ax, items: list, colors: dict, title: str):
             if value is None:
                 continue
             hatch = file_hatch(bench_index)
-            for patch in ax.barh(y, value / plan.div, height=height * 0.92, color=colors[item.impl],
-                                 hatch=hatch or None, edgecolor="white", linewidth=0):
+            for patch in ax.barh(
+                y,
+                value / plan.div,
+                height=height * 0.92,
+                color=colors[item.impl],
+                hatch=hatch or None,
+                edgecolor="white",
+                linewidth=0,
+            ):
                 tag(patch, item.impl)
             spread = bench.interval(key)
             end = value
             if spread:
-                ax.errorbar(value / plan.div, y, xerr=[[max(value - spread[0], 0) / plan.div],
-                                                       [max(spread[1] - value, 0) / plan.div]],
-                            fmt="none", ecolor="#222222", elinewidth=0.9, capsize=2)
+                ax.errorbar(
+                    value / plan.div,
+                    y,
+                    xerr=[[max(value - spread[0], 0) / plan.div], [max(spread[1] - value, 0) / plan.div]],
+                    fmt="none",
+                    ecolor="#222222",
+                    elinewidth=0.9,
+                    capsize=2,
+                )
                 end = max(value, spread[1])
             high = end if high is None else max(high, end)
-            ax.annotate(units.fmt_time(value), xy=(end / plan.div, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=6.5)
+            ax.annotate(
+                units.fmt_time(value),
+                xy=(end / plan.div, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=6.5,
+            )
     ax.set_yticks(range(len(ordered)), [item.series for item in ordered])
     ax.set_ylim(len(ordered) - 0.5, -0.5)
     positive = [v for v in values if v > 0]
@@ -83,11 +128,20 @@ def side_by_side_charts(report, section: str, workload: str, items: list, colors
             _draw_side_by_side(ax, its, colors, case_label(params))
         put_legend(legend_ax, file_handles(report, files), len(files))
         fig.suptitle(f"{section} / {workload}: wall time per iteration, side by side")
-        caption = ("One bar per results file (hatching tells the files apart, colour the implementation); "
-                   "median over repetitions, whiskers min–max.")
-        yield Chart(slug("compare", section, workload, "bars", part_suffix(index, len(parts))) + ".png",
-                    f"{workload}: side by side", section, workload, "compare-bars", caption, fig,
-                    {item.impl: colors[item.impl] for _, its in part for item in its})
+        caption = (
+            "One bar per results file (hatching tells the files apart, colour the implementation); "
+            "median over repetitions, whiskers min–max."
+        )
+        yield Chart(
+            slug("compare", section, workload, "bars", part_suffix(index, len(parts))) + ".png",
+            f"{workload}: side by side",
+            section,
+            workload,
+            "compare-bars",
+            caption,
+            fig,
+            {item.impl: colors[item.impl] for _, its in part for item in its},
+        )
 
 
 def change_charts(report, section: str, workload: str, items: list, colors: dict):
@@ -112,21 +166,32 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
                 y = row - 0.4 + height * (slot + 0.5)
                 pct = _finite(change.ratio) * 100
                 hatch = file_hatch(change.new_index) if len(later) > 1 else None
-                for patch in ax.barh(y, pct, height=height * 0.9, color=colors[item.impl],
-                                     alpha=1.0 if change.beyond_noise else 0.3, hatch=hatch,
-                                     edgecolor="black" if change.beyond_noise else "white",
-                                     linewidth=1.0 if change.beyond_noise else 0):
+                for patch in ax.barh(
+                    y,
+                    pct,
+                    height=height * 0.9,
+                    color=colors[item.impl],
+                    alpha=1.0 if change.beyond_noise else 0.3,
+                    hatch=hatch,
+                    edgecolor="black" if change.beyond_noise else "white",
+                    linewidth=1.0 if change.beyond_noise else 0,
+                ):
                     tag(patch, item.impl)
-                ax.errorbar(0, y, xerr=change.threshold * 100, fmt="none", ecolor="#777777", elinewidth=1,
-                            capsize=2.5)
+                ax.errorbar(0, y, xerr=change.threshold * 100, fmt="none", ecolor="#777777", elinewidth=1, capsize=2.5)
                 text = units.fmt_pct(change.ratio)
                 if change.beyond_noise:
                     text += "  beyond noise" + ("" if change.noise_known else " (noise unknown)")
                 reach = max(abs(pct), change.threshold * 100)
-                ax.annotate(text, xy=(math.copysign(reach, pct), y), xytext=(4 if pct >= 0 else -4, 0),
-                            textcoords="offset points",
-                            va="center", ha="left" if pct >= 0 else "right", fontsize=7.5,
-                            fontweight="bold" if change.beyond_noise else "normal")
+                ax.annotate(
+                    text,
+                    xy=(math.copysign(reach, pct), y),
+                    xytext=(4 if pct >= 0 else -4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left" if pct >= 0 else "right",
+                    fontsize=7.5,
+                    fontweight="bold" if change.beyond_noise else "normal",
+                )
                 extent = max(extent, abs(pct), change.threshold * 100)
         labels = [item.series + (f" · {case_label(item.case)}" if several_cases else "") for item in part]
         ax.set_yticks(range(len(part)), labels)
@@ -137,21 +202,32 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
         ax.set_xlabel(f"change in wall time per iteration vs {base_label} (%; + = slower)")
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
-        handles = [Patch(facecolor="#555555", edgecolor="black", linewidth=1.0, label="beyond noise"),
-                   Patch(facecolor="#555555", alpha=0.3, label="within noise"),
-                   Patch(facecolor="white", edgecolor="#777777", label="grey whisker: noise limit ±")]
+        handles = [
+            Patch(facecolor="#555555", edgecolor="black", linewidth=1.0, label="beyond noise"),
+            Patch(facecolor="#555555", alpha=0.3, label="within noise"),
+            Patch(facecolor="white", edgecolor="#777777", label="grey whisker: noise limit ±"),
+        ]
         if len(later) > 1:
             handles += file_handles(report, later)
         ncol, _ = legend_layout(len(handles), width)
         put_legend(legend_ax, handles, min(ncol, 3))
         fig.suptitle(f"{section} / {workload}: change in wall time per iteration")
-        caption = ("Change of the median time per iteration against the baseline file. Solid bars with a black "
-                   "edge: larger than the runs’ own noise (2 × the larger coefficient of variation, at least 1%, "
-                   "and non-overlapping repetition ranges; 10% where the noise is unknown); faded bars: within "
-                   "noise. The grey whisker around 0 shows each benchmark’s noise limit.")
-        yield Chart(slug("compare", section, workload, "change", part_suffix(index, len(parts))) + ".png",
-                    f"{workload}: % change", section, workload, "compare-change", caption, fig,
-                    {item.impl: colors[item.impl] for item in part})
+        caption = (
+            "Change of the median time per iteration against the baseline file. Solid bars with a black "
+            "edge: larger than the runs’ own noise (2 × the larger coefficient of variation, at least 1%, "
+            "and non-overlapping repetition ranges; 10% where the noise is unknown); faded bars: within "
+            "noise. The grey whisker around 0 shows each benchmark’s noise limit."
+        )
+        yield Chart(
+            slug("compare", section, workload, "change", part_suffix(index, len(parts))) + ".png",
+            f"{workload}: % change",
+            section,
+            workload,
+            "compare-change",
+            caption,
+            fig,
+            {item.impl: colors[item.impl] for item in part},
+        )
 
 
 def _finite(ratio: float) -> float:

@@ -4,8 +4,14 @@ or build only a warning (a report may show two machines side by side; the regres
 from .errors import ReportError
 
 # Context keys that make numbers of two files not like for like, as the warning names them.
-MACHINE_KEYS = {"cpu_model": "CPU model", "num_cpus": "CPU count", "hypervisor": "hypervisor",
-                "compiler": "compiler", "cxx_flags": "compiler flags", "build_preset": "build preset"}
+MACHINE_KEYS = {
+    "cpu_model": "CPU model",
+    "num_cpus": "CPU count",
+    "hypervisor": "hypervisor",
+    "compiler": "compiler",
+    "cxx_flags": "compiler flags",
+    "build_preset": "build preset",
+}
 
 
 def measure(results) -> str:
@@ -17,8 +23,11 @@ def check_same_measure(files: list) -> None:
     first = files[0]
     for results in files[1:]:
         if measure(results) != measure(first):
-            raise ReportError(results.path, f"measure mode '{measure(results)}' differs from '{measure(first)}' of "
-                                            f"{first.path}; report files of one mode together")
+            raise ReportError(
+                results.path,
+                f"measure mode '{measure(results)}' differs from '{measure(first)}' of "
+                f"{first.path}; report files of one mode together",
+            )
 
 
 def warnings(files: list) -> list:
@@ -27,6 +36,9 @@ def warnings(files: list) -> list:
     for key, shown in MACHINE_KEYS.items():
         values = [(results.label, results.context[key]) for results in files if results.context.get(key) is not None]
         if len({str(value) for _, value in values}) > 1:
-            lines.append(f"{shown} differs: " + ", ".join(f"{label} '{value}'" for label, value in values)
-                         + " (not like for like)")
+            lines.append(
+                f"{shown} differs: "
+                + ", ".join(f"{label} '{value}'" for label, value in values)
+                + " (not like for like)"
+            )
     return lines

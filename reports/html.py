@@ -45,8 +45,10 @@ def _table(headers: list, rows: list, row_classes: list = None, numeric: set = f
 
 
 def _figure(chart) -> str:
-    return (f'<figure id="{_e(chart.filename)}"><img src="{_e(chart.filename)}" alt="{_e(chart.title)}" '
-            f'loading="lazy"><figcaption>{_e(chart.caption)}</figcaption></figure>')
+    return (
+        f'<figure id="{_e(chart.filename)}"><img src="{_e(chart.filename)}" alt="{_e(chart.title)}" '
+        f'loading="lazy"><figcaption>{_e(chart.caption)}</figcaption></figure>'
+    )
 
 
 def _bench_table(benches: list) -> str:
@@ -73,18 +75,23 @@ def _warnings(report) -> list:
             items.append(f"{who}CPU frequency scaling was enabled: times may vary more than usual.")
         if results.ignored:
             shown = ", ".join(results.ignored[:5]) + (" …" if len(results.ignored) > 5 else "")
-            items.append(f"{who}{len(results.ignored)} benchmark name(s) not in family/workload/implementation/"
-                         f"param:value form were left out: {shown}")
+            items.append(
+                f"{who}{len(results.ignored)} benchmark name(s) not in family/workload/implementation/"
+                f"param:value form were left out: {shown}"
+            )
         items.extend(f"{who}{note}" for note in results.notes)
     items.extend(contexts.warnings(report.files))
     failed = [b for b in report.current if b.failed]
     if failed:
-        items.append(f"{len(failed)} benchmark(s) failed or were skipped; they are listed below and left out "
-                     "of the charts.")
+        items.append(
+            f"{len(failed)} benchmark(s) failed or were skipped; they are listed below and left out " "of the charts."
+        )
     unstable = [b for b in report.current if not b.failed and b.unstable]
     if unstable:
-        items.append(f"{len(unstable)} benchmark(s) unstable: their repetitions varied more than the noise "
-                     "limit; they are hatched in charts and marked ⚠ in tables.")
+        items.append(
+            f"{len(unstable)} benchmark(s) unstable: their repetitions varied more than the noise "
+            "limit; they are hatched in charts and marked ⚠ in tables."
+        )
     return items
 
 
@@ -100,10 +107,18 @@ def _unavailable(report) -> str:
         rows = []
         for m in missing:
             who = "every implementation" if m.everywhere else ", ".join(m.impls)
-            rows.append([_e(f"{m.section} / {m.workload}"), f"<code>{_e(m.what)}</code>", _e(who),
-                         _e("; ".join(m.reasons) or "–")])
-        parts.append("<p>Counters DESIGN.md asks for that these benchmarks did not report (absent, never "
-                     "counted as zero):</p>")
+            rows.append(
+                [
+                    _e(f"{m.section} / {m.workload}"),
+                    f"<code>{_e(m.what)}</code>",
+                    _e(who),
+                    _e("; ".join(m.reasons) or "–"),
+                ]
+            )
+        parts.append(
+            "<p>Counters DESIGN.md asks for that these benchmarks did not report (absent, never "
+            "counted as zero):</p>"
+        )
         parts.append(_table(["workload", "metric", "not reported by", "reason given"], rows))
     if not parts:
         parts.append("<p>Every metric was measured.</p>")
@@ -112,18 +127,25 @@ def _unavailable(report) -> str:
 
 def _comparison(report, compared: list, charts: list) -> str:
     if not compared:
-        return ('<p>No benchmark appears in more than one of the files, so there is nothing to compare; '
-                'each file’s benchmarks are shown below.</p>')
+        return (
+            "<p>No benchmark appears in more than one of the files, so there is nothing to compare; "
+            "each file’s benchmarks are shown below.</p>"
+        )
     base = report.files[compared[0].versions[0][0]].label
-    out = [f"<p>Each benchmark is compared with the first file that has it (here mostly <b>{_e(base)}</b>). "
-           "A change is <i>beyond noise</i> when it exceeds 2 × the larger coefficient of variation of the two "
-           "runs (at least 1%) and their repetition ranges do not overlap; with no repetitions the limit is "
-           "10%. <code>yieldbench compare</code> gives the statistical regression verdict.</p>"]
+    out = [
+        f"<p>Each benchmark is compared with the first file that has it (here mostly <b>{_e(base)}</b>). "
+        "A change is <i>beyond noise</i> when it exceeds 2 × the larger coefficient of variation of the two "
+        "runs (at least 1%) and their repetition ranges do not overlap; with no repetitions the limit is "
+        "10%. <code>yieldbench compare</code> gives the statistical regression verdict.</p>"
+    ]
     key = metrics.TIME.key
     for (section, workload), items in grouped(compared).items():
         out.append(f'<h3 id="{_e(_anchor("cmp", section, workload))}">{_e(section)} / {_e(workload)}</h3>')
-        out += [_figure(c) for c in charts if c.kind.startswith("compare") and c.section == section
-                and c.workload == workload]
+        out += [
+            _figure(c)
+            for c in charts
+            if c.kind.startswith("compare") and c.section == section and c.workload == workload
+        ]
         files = sorted({i for item in items for i, _ in item.versions})
         headers = ["implementation", "parameters"] + [f"{report.files[i].label} time" for i in files]
         headers += [f"change {report.files[i].label}" for i in files[1:]] + ["memory / p99 change"]
@@ -133,8 +155,9 @@ def _comparison(report, compared: list, charts: list) -> str:
             row = [_e(item.impl), _e(case_label(item.params))]
             for i in files:
                 bench = by_file.get(i)
-                row.append("absent" if bench is None else ("FAILED" if bench.failed
-                                                          else _e(units.fmt_time(bench.value(key)))))
+                row.append(
+                    "absent" if bench is None else ("FAILED" if bench.failed else _e(units.fmt_time(bench.value(key))))
+                )
             for i in files[1:]:
                 row.append(_change_cell(item.change(key, i)))
             other = []
@@ -162,11 +185,15 @@ def _change_cell(change) -> str:
 
 def build(report, compared: list, charts: list, generated: str) -> str:
     sections = report.sections()
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           "<title>yieldbench report</title>", f"<style>{CSS}</style></head><body>",
-           "<h1>yieldbench report</h1>",
-           f'<p class="muted">Generated {_e(generated)} from {", ".join(_e(f.path) for f in report.files)}.</p>']
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>yieldbench report</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>yieldbench report</h1>",
+        f'<p class="muted">Generated {_e(generated)} from {", ".join(_e(f.path) for f in report.files)}.</p>',
+    ]
     nav = [("context", "Run context"), ("unavailable", "Not measured")]
     if report.comparing:
         nav.append(("comparison", "Comparison"))
@@ -178,19 +205,24 @@ def build(report, compared: list, charts: list, generated: str) -> str:
         nav.append(("failed", "Failed"))
     out.append("<nav>" + "".join(f'<a href="#{_e(a)}">{_e(t)}</a>' for a, t in nav) + "</nav>")
     ran = [b for b in report.current if not b.failed]
-    out.append(f"<p>{len(report.current)} benchmarks in {len(sections)} section(s); {len(ran)} ran, "
-               f"{len(failed)} failed; {sum(b.unstable for b in ran)} unstable; {len(charts)} charts.</p>")
+    out.append(
+        f"<p>{len(report.current)} benchmarks in {len(sections)} section(s); {len(ran)} ran, "
+        f"{len(failed)} failed; {sum(b.unstable for b in ran)} unstable; {len(charts)} charts.</p>"
+    )
     warnings = _warnings(report)
     if warnings:
-        out.append('<div class="warn"><b>Warnings</b><ul>' + "".join(f"<li>{_e(w)}</li>" for w in warnings)
-                   + "</ul></div>")
+        out.append(
+            '<div class="warn"><b>Warnings</b><ul>' + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul></div>"
+        )
 
     out.append('<h2 id="context">Run context</h2>')
     headers = ["", *[f.label for f in report.files]]
     out.append(_table(headers, [[_e(k), *[_e(t) for t in texts]] for k, texts in tables.context_rows(report.files)]))
     if any(f.context.get("library_build_type") == "debug" for f in report.files):
-        out.append('<p class="muted">The Google Benchmark library itself is a debug build (Debian’s package); '
-                   "the timed loops are compiled by the suite with its own flags.</p>")
+        out.append(
+            '<p class="muted">The Google Benchmark library itself is a debug build (Debian’s package); '
+            "the timed loops are compiled by the suite with its own flags.</p>"
+        )
 
     out.append('<h2 id="unavailable">Metrics not measured</h2>')
     out.append(_unavailable(report))
@@ -205,8 +237,11 @@ def build(report, compared: list, charts: list, generated: str) -> str:
         out.append(f'<h2 id="{_e(_anchor("section", section))}">{_e(section)}</h2>')
         for workload, benches in workloads.items():
             out.append(f'<h3 id="{_e(_anchor(section, workload))}">{_e(workload)}</h3>')
-            out += [_figure(c) for c in charts if not c.kind.startswith("compare") and c.section == section
-                    and c.workload == workload]
+            out += [
+                _figure(c)
+                for c in charts
+                if not c.kind.startswith("compare") and c.section == section and c.workload == workload
+            ]
             out.append(_bench_table(benches))
 
     if failed:

@@ -14,8 +14,19 @@ from .units import to_ns
 GB_SUFFIX_WORDS = {"real_time", "manual_time", "process_time"}
 GB_SUFFIX_KEYS = {"repeats", "min_time", "min_warmup_time", "iterations"}
 # Fields of a benchmark entry that are bookkeeping, not measurements.
-NOT_METRICS = {"family_index", "per_family_instance_index", "repetitions", "repetition_index", "threads",
-               "iterations", "real_time", "cpu_time", "json_schema_version", "error_occurred", "skipped"}
+NOT_METRICS = {
+    "family_index",
+    "per_family_instance_index",
+    "repetitions",
+    "repetition_index",
+    "threads",
+    "iterations",
+    "real_time",
+    "cpu_time",
+    "json_schema_version",
+    "error_occurred",
+    "skipped",
+}
 AGGREGATE_SUFFIXES = ("_mean", "_median", "_stddev", "_cv")
 
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_.+-]*")
@@ -74,7 +85,7 @@ def read_json(path) -> dict:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         end = len(text.rstrip())
-        tail = text[exc.pos:end]
+        tail = text[exc.pos : end]
         if exc.pos >= end or exc.msg.startswith("Unterminated string") or _CUT_TOKEN.fullmatch(tail):
             raise ReportError(path, f"truncated JSON (line {text.count(chr(10), 0, end) + 1})") from None
         raise ReportError(path, f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
@@ -204,8 +215,9 @@ def load_results(path, index: int = 0) -> ResultsFile:
         if not doc["benchmarks"]:
             raise ReportError(path, 'no yieldbench-named benchmarks (the "benchmarks" array is empty)')
         example = f"; found e.g. {results.ignored[0]!r}" if results.ignored else ""
-        raise ReportError(path, "no yieldbench-named benchmarks (expected "
-                                f"family/workload/implementation/param:value{example})")
+        raise ReportError(
+            path, "no yieldbench-named benchmarks (expected " f"family/workload/implementation/param:value{example})"
+        )
     results.benchmarks = list(benches.values())
     return results
 

@@ -9,18 +9,24 @@ def _cell(text) -> str:
 
 
 def _table(headers: list, rows: list) -> list:
-    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines + [""]
 
 
 def _run_line(results) -> str:
     c, m = results.context, results.meta
-    bits = [m.get("run_id"), m.get("profile") and f"profile {m.get('profile')}",
-            c.get("git_commit") and f"commit `{c.get('git_commit')}`", c.get("compiler"),
-            c.get("build_preset") and f"preset {c.get('build_preset')}", c.get("kernel"), c.get("cpu_model"),
-            isinstance(c.get("num_cpus"), int) and f"{c.get('num_cpus')} CPUs", c.get("date")]
+    bits = [
+        m.get("run_id"),
+        m.get("profile") and f"profile {m.get('profile')}",
+        c.get("git_commit") and f"commit `{c.get('git_commit')}`",
+        c.get("compiler"),
+        c.get("build_preset") and f"preset {c.get('build_preset')}",
+        c.get("kernel"),
+        c.get("cpu_model"),
+        isinstance(c.get("num_cpus"), int) and f"{c.get('num_cpus')} CPUs",
+        c.get("date"),
+    ]
     return " · ".join(str(b) for b in bits if b)
 
 
@@ -42,8 +48,10 @@ def build(report, compared: list, report_path: str = "index.html") -> str:
     ran = [b for b in report.current if not b.failed]
     failed = [b for b in report.current if b.failed]
     unstable = [b for b in ran if b.unstable]
-    lines.append(f"{len(report.current)} benchmarks: {len(ran)} ran, {len(failed)} failed, "
-                 f"{len(unstable)} unstable. Charts: `{report_path}`.")
+    lines.append(
+        f"{len(report.current)} benchmarks: {len(ran)} ran, {len(failed)} failed, "
+        f"{len(unstable)} unstable. Charts: `{report_path}`."
+    )
     lines.append("")
     for results in report.files:
         if results.partial:
@@ -60,16 +68,25 @@ def build(report, compared: list, report_path: str = "index.html") -> str:
         beyond = [c for c in compared if any(ch.beyond_noise for ch in c.changes.get(key, []))]
         lines.append(f"### Comparison with {base}")
         lines.append("")
-        lines.append(f"{len(compared)} benchmarks in common; {len(beyond)} changed in time beyond their noise "
-                     "(🔺 slower, 🔻 faster).")
+        lines.append(
+            f"{len(compared)} benchmarks in common; {len(beyond)} changed in time beyond their noise "
+            "(🔺 slower, 🔻 faster)."
+        )
         lines.append("")
         rows = []
         for item in compared:
             change = item.change(key)
             if change is None:
                 continue
-            rows.append([f"`{item.run_name}`", units.fmt_time(change.base), units.fmt_time(change.new),
-                         _change(change), f"±{change.threshold * 100:.1f}%"])
+            rows.append(
+                [
+                    f"`{item.run_name}`",
+                    units.fmt_time(change.base),
+                    units.fmt_time(change.new),
+                    _change(change),
+                    f"±{change.threshold * 100:.1f}%",
+                ]
+            )
         lines += _table(["benchmark", "baseline", "new", "time change", "noise limit"], rows)
 
     lines += claims.markdown(report)

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Metric:
-    key: str    # field name in the results (time is stored as time_ns after unit conversion)
+    key: str  # field name in the results (time is stored as time_ns after unit conversion)
     title: str  # words for axes and table headers
-    kind: str   # "time" (ns), "bytes", "count" or "rate" (per second)
+    kind: str  # "time" (ns), "bytes", "count" or "rate" (per second)
 
 
 TIME = Metric("time_ns", "wall time per iteration", "time")
@@ -37,8 +37,19 @@ SCALING = (TIME, HEAP_PEAK, RSS_PEAK, BYTES_PER_UNIT)
 # Compared between results files (time first: it drives the comparison charts).
 COMPARED = (TIME, HEAP_PEAK, RSS_PEAK, BYTES_PER_UNIT, LAT_P99)
 # The counters DESIGN.md asks every benchmark for; a missing one is listed as "not measured".
-DESIGN_COUNTERS = (ITEMS, HEAP_ALLOCS, HEAP_PEAK, HEAP_TOTAL, RSS_PEAK, BYTES_PER_UNIT, CTX_VOLUNTARY,
-                   CTX_INVOLUNTARY, CTX_SWITCHES, CPU_MIGRATIONS, PAGE_FAULTS) + LATENCY
+DESIGN_COUNTERS = (
+    ITEMS,
+    HEAP_ALLOCS,
+    HEAP_PEAK,
+    HEAP_TOTAL,
+    RSS_PEAK,
+    BYTES_PER_UNIT,
+    CTX_VOLUNTARY,
+    CTX_INVOLUNTARY,
+    CTX_SWITCHES,
+    CPU_MIGRATIONS,
+    PAGE_FAULTS,
+) + LATENCY
 # Optional by design: reported only "where a unit exists".
 OPTIONAL = {BYTES_PER_UNIT.key}
 

@@ -29,18 +29,19 @@ def param_number(value: str):
 @dataclass
 class Benchmark:
     """Every entry of one results file that shares a run_name: repetitions, aggregates, error, labels."""
+
     run_name: str
     family: str
     workload: str
     impl: str
-    params: tuple          # ((key, value), ...) in name order; values are the strings of the name
-    source: int            # index of the results file
-    samples: dict = field(default_factory=dict)     # metric key -> [value per repetition]
+    params: tuple  # ((key, value), ...) in name order; values are the strings of the name
+    source: int  # index of the results file
+    samples: dict = field(default_factory=dict)  # metric key -> [value per repetition]
     aggregates: dict = field(default_factory=dict)  # aggregate name (mean, median, stddev, cv) -> {metric: value}
-    error: str = None      # error_message (or "skipped") when the benchmark failed or was skipped
+    error: str = None  # error_message (or "skipped") when the benchmark failed or was skipped
     labels: list = field(default_factory=list)
-    noise: dict = None     # the runner's yieldbench.noise entry: {"cv", "unstable", "repetitions"}
-    section: str = ""      # the report section it is drawn in (its family, see CROSS_LANGUAGE_FAMILY)
+    noise: dict = None  # the runner's yieldbench.noise entry: {"cv", "unstable", "repetitions"}
+    section: str = ""  # the report section it is drawn in (its family, see CROSS_LANGUAGE_FAMILY)
     # Parameters every benchmark of the workload has (the chart panel: n=1000) and the rest, which only some
     # implementations have (eager_vector's pages=cold|warm): those make separate rows/lines in a panel.
     case_params: tuple = None
@@ -123,12 +124,12 @@ def case_label(params: tuple) -> str:
 @dataclass
 class ResultsFile:
     path: str
-    label: str             # short name in charts: the run id, else the folder or file name
+    label: str  # short name in charts: the run id, else the folder or file name
     context: dict
-    meta: dict             # the top-level `yieldbench` object ({} for plain Google Benchmark output)
+    meta: dict  # the top-level `yieldbench` object ({} for plain Google Benchmark output)
     benchmarks: list
     ignored: list = field(default_factory=list)  # names not in family/workload/implementation/param:value form
-    notes: list = field(default_factory=list)    # oddities met while reading, shown in the report
+    notes: list = field(default_factory=list)  # oddities met while reading, shown in the report
 
     @property
     def unavailable(self) -> list:

@@ -10,7 +10,7 @@ from .model import case_label, sort_key_params
 @dataclass
 class Column:
     header: str
-    cell: Callable      # Benchmark -> str
+    cell: Callable  # Benchmark -> str
     metric: str = None  # the metric it shows; None for descriptive columns
 
 
@@ -63,8 +63,13 @@ NAME_COLUMNS = [Column("implementation", lambda b: b.impl), Column("parameters",
 NOTES_COLUMN = Column("notes", notes)
 
 # The short table of summary.md.
-SUMMARY_METRICS = (metrics.TIME.key, metrics.HEAP_PEAK.key, metrics.RSS_PEAK.key, metrics.BYTES_PER_UNIT.key,
-                   metrics.LAT_P99.key)
+SUMMARY_METRICS = (
+    metrics.TIME.key,
+    metrics.HEAP_PEAK.key,
+    metrics.RSS_PEAK.key,
+    metrics.BYTES_PER_UNIT.key,
+    metrics.LAT_P99.key,
+)
 
 
 def columns_for(benches: list, short: bool = False) -> list:
@@ -79,19 +84,34 @@ def columns_for(benches: list, short: bool = False) -> list:
 
 
 def ordered(benches: list) -> list:
-    return sorted(benches, key=lambda b: (sort_key_params(b.params), b.failed,
-                                          b.value(metrics.TIME.key) or 0.0, b.impl))
+    return sorted(
+        benches, key=lambda b: (sort_key_params(b.params), b.failed, b.value(metrics.TIME.key) or 0.0, b.impl)
+    )
 
 
 CONTEXT_KEYS = (
-    ("run id", ("yieldbench", "run_id")), ("profile", ("yieldbench", "profile")),
-    ("repetitions", ("yieldbench", "repetitions")), ("families", ("yieldbench", "families")),
-    ("partial run", ("yieldbench", "partial")), ("date", "date"), ("host", "host_name"),
-    ("executable", "executable"), ("yieldbench version", "yb_version"), ("git commit", "git_commit"),
-    ("compiler", "compiler"), ("C++ flags", "cxx_flags"), ("build preset", "build_preset"),
-    ("kernel", "kernel"), ("CPU model", "cpu_model"), ("CPUs", "num_cpus"), ("MHz per CPU", "mhz_per_cpu"),
-    ("CPU frequency scaling", "cpu_scaling_enabled"), ("hypervisor", "hypervisor"),
-    ("hardware counters", "hardware_counters"), ("caches", "caches"), ("load average", "load_avg"),
+    ("run id", ("yieldbench", "run_id")),
+    ("profile", ("yieldbench", "profile")),
+    ("repetitions", ("yieldbench", "repetitions")),
+    ("families", ("yieldbench", "families")),
+    ("partial run", ("yieldbench", "partial")),
+    ("date", "date"),
+    ("host", "host_name"),
+    ("executable", "executable"),
+    ("yieldbench version", "yb_version"),
+    ("git commit", "git_commit"),
+    ("compiler", "compiler"),
+    ("C++ flags", "cxx_flags"),
+    ("build preset", "build_preset"),
+    ("kernel", "kernel"),
+    ("CPU model", "cpu_model"),
+    ("CPUs", "num_cpus"),
+    ("MHz per CPU", "mhz_per_cpu"),
+    ("CPU frequency scaling", "cpu_scaling_enabled"),
+    ("hypervisor", "hypervisor"),
+    ("hardware counters", "hardware_counters"),
+    ("caches", "caches"),
+    ("load average", "load_avg"),
     ("Google Benchmark library build", "library_build_type"),
 )
 
@@ -101,9 +121,11 @@ def _context_text(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         if value and all(isinstance(v, dict) for v in value):  # caches
-            return ", ".join(f"L{c.get('level', '?')} {str(c.get('type', '')).lower()} "
-                             f"{units.fmt_bytes(c.get('size')) if isinstance(c.get('size'), (int, float)) else '?'}"
-                             for c in value)
+            return ", ".join(
+                f"L{c.get('level', '?')} {str(c.get('type', '')).lower()} "
+                f"{units.fmt_bytes(c.get('size')) if isinstance(c.get('size'), (int, float)) else '?'}"
+                for c in value
+            )
         return ", ".join(units.sig(v) if isinstance(v, float) else str(v) for v in value)
     if isinstance(value, float):
         return units.sig(value, 4)

@@ -98,11 +98,25 @@ def fmt_value(kind: str, value) -> str:
 
 # What a sweep parameter counts, for axis labels; anything else is shown by its name alone.
 PARAM_UNITS = {
-    "n": "items", "items": "items", "conns": "connections", "connections": "connections",
-    "msg": "bytes", "size": "bytes", "bytes": "bytes", "payload": "bytes",
-    "workers": "workers", "threads": "threads", "procs": "processes", "processes": "processes",
-    "coros": "coroutines", "coroutines": "coroutines", "alive": "coroutines alive",
-    "fibers": "fibers", "tasks": "tasks", "depth": "levels", "stack": "bytes",
+    "n": "items",
+    "items": "items",
+    "conns": "connections",
+    "connections": "connections",
+    "msg": "bytes",
+    "size": "bytes",
+    "bytes": "bytes",
+    "payload": "bytes",
+    "workers": "workers",
+    "threads": "threads",
+    "procs": "processes",
+    "processes": "processes",
+    "coros": "coroutines",
+    "coroutines": "coroutines",
+    "alive": "coroutines alive",
+    "fibers": "fibers",
+    "tasks": "tasks",
+    "depth": "levels",
+    "stack": "bytes",
 }
 
 

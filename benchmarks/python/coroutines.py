@@ -103,32 +103,88 @@ def _asyncio_setup(tasks, yields):
     def setup():
         loop = asyncio.new_event_loop()
         return (lambda: loop.run_until_complete(_asyncio_round_robin(tasks, yields))), loop.close
+
     return setup
 
 
 def benchmarks():
-    describe_workload(FAMILY, "switch_round_trip", "resume a suspended coroutine that yields straight back: n round trips")
-    describe_workload(FAMILY, "send_receive", "a value goes in and another comes out on every resume (y = yield x with send): n round trips")
-    describe_workload(FAMILY, "round_robin", "a scheduler interleaving `tasks` coroutines that each yield `yields` times; order-sensitive checksum")
+    describe_workload(
+        FAMILY, "switch_round_trip", "resume a suspended coroutine that yields straight back: n round trips"
+    )
+    describe_workload(
+        FAMILY,
+        "send_receive",
+        "a value goes in and another comes out on every resume (y = yield x with send): n round trips",
+    )
+    describe_workload(
+        FAMILY,
+        "round_robin",
+        "a scheduler interleaving `tasks` coroutines that each yield `yields` times; order-sensitive checksum",
+    )
     describe_impl(FAMILY, "py_generator", "a generator function resumed by next() / send()")
-    describe_impl(FAMILY, "py_thread_handoff", "an OS thread handing the turn back and forth through two semaphores (under the GIL)")
-    describe_impl(FAMILY, "py_generator_scheduler", "a deque of generators resumed in turn (the seed's func1/func2, generalised)")
+    describe_impl(
+        FAMILY,
+        "py_thread_handoff",
+        "an OS thread handing the turn back and forth through two semaphores (under the GIL)",
+    )
+    describe_impl(
+        FAMILY, "py_generator_scheduler", "a deque of generators resumed in turn (the seed's func1/func2, generalised)"
+    )
     describe_impl(FAMILY, "py_asyncio", "asyncio tasks yielding to the event loop with await asyncio.sleep(0)")
     out = []
     for n in SWITCH_SIZES:
-        out.append(Benchmark(FAMILY, "switch_round_trip", "py_generator", (("n", n),),
-                             simple(lambda n=n: switch_round_trip_generator(n)), w.switch_round_trip_checksum(n), n))
+        out.append(
+            Benchmark(
+                FAMILY,
+                "switch_round_trip",
+                "py_generator",
+                (("n", n),),
+                simple(lambda n=n: switch_round_trip_generator(n)),
+                w.switch_round_trip_checksum(n),
+                n,
+            )
+        )
     for n in THREAD_SWITCH_SIZES:
-        out.append(Benchmark(FAMILY, "switch_round_trip", "py_thread_handoff", (("n", n),),
-                             simple(lambda n=n: switch_round_trip_threads(n)), w.switch_round_trip_checksum(n), n))
+        out.append(
+            Benchmark(
+                FAMILY,
+                "switch_round_trip",
+                "py_thread_handoff",
+                (("n", n),),
+                simple(lambda n=n: switch_round_trip_threads(n)),
+                w.switch_round_trip_checksum(n),
+                n,
+            )
+        )
     for n in SWITCH_SIZES:
-        out.append(Benchmark(FAMILY, "send_receive", "py_generator", (("n", n),),
-                             simple(lambda n=n: send_receive_generator(n)), w.send_receive_checksum(n), n))
+        out.append(
+            Benchmark(
+                FAMILY,
+                "send_receive",
+                "py_generator",
+                (("n", n),),
+                simple(lambda n=n: send_receive_generator(n)),
+                w.send_receive_checksum(n),
+                n,
+            )
+        )
     for tasks, yields in ROUND_ROBIN_SIZES:
         params = (("tasks", tasks), ("yields", yields))
         expected = w.round_robin_checksum(tasks, yields)
-        out.append(Benchmark(FAMILY, "round_robin", "py_generator_scheduler", params,
-                             simple(lambda t=tasks, y=yields: round_robin_generators(t, y)), expected, tasks * yields))
-        out.append(Benchmark(FAMILY, "round_robin", "py_asyncio", params, _asyncio_setup(tasks, yields),
-                             expected, tasks * yields))
+        out.append(
+            Benchmark(
+                FAMILY,
+                "round_robin",
+                "py_generator_scheduler",
+                params,
+                simple(lambda t=tasks, y=yields: round_robin_generators(t, y)),
+                expected,
+                tasks * yields,
+            )
+        )
+        out.append(
+            Benchmark(
+                FAMILY, "round_robin", "py_asyncio", params, _asyncio_setup(tasks, yields), expected, tasks * yields
+            )
+        )
     return out

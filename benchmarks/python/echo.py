@@ -30,6 +30,7 @@ DEADLINE_SECONDS = 10.0
 
 # --- the load generator (its own process) -------------------------------------------------------
 
+
 def _message(conn, message, size):
     return w.message_id(conn, message).to_bytes(8, "little") + bytes([w.pattern_byte(conn)]) * (size - 8)
 
@@ -94,8 +95,9 @@ def client_main():
 
 class LoadGenerator:
     def __init__(self, port, conns, size):
-        self.child = subprocess.Popen([sys.executable, os.path.abspath(__file__)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
+        self.child = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         try:
             self.call(f"connect {port} {conns} {size}")
         except BaseException:
@@ -124,6 +126,7 @@ class LoadGenerator:
 
 
 # --- servers -------------------------------------------------------------------------------------
+
 
 class AsyncioServer:
     """asyncio.start_server on its own event loop thread: one coroutine per connection."""
@@ -232,24 +235,41 @@ def _setup(server_kind, conns, size):
             server.close()
 
         return (lambda: client.call(f"run {messages}")), close
+
     return setup
 
 
 def benchmarks():
     # Local imports: this file also runs alone as the load generator, which needs none of them.
     from registry import Benchmark, describe_impl, describe_workload
-    describe_workload(FAMILY, "echo_tcp", "C connections each send M messages of S bytes, closed loop, over loopback "
-                      "TCP (~1024 requests per operation); load generator in its own process")
+
+    describe_workload(
+        FAMILY,
+        "echo_tcp",
+        "C connections each send M messages of S bytes, closed loop, over loopback "
+        "TCP (~1024 requests per operation); load generator in its own process",
+    )
     describe_impl(FAMILY, "py_asyncio", "asyncio.start_server: one coroutine per connection on one event loop thread")
-    describe_impl(FAMILY, "py_blocking_threads", "one OS thread per connection, blocking recv/sendall (GIL between them)")
+    describe_impl(
+        FAMILY, "py_blocking_threads", "one OS thread per connection, blocking recv/sendall (GIL between them)"
+    )
     out = []
     for conns in CONNS:
         for size in SIZES:
             messages = w.echo_messages_per_connection(conns)
             for impl, kind in (("py_asyncio", AsyncioServer), ("py_blocking_threads", BlockingThreadsServer)):
-                out.append(Benchmark(FAMILY, "echo_tcp", impl, (("conns", conns), ("msg", size)),
-                                     _setup(kind, conns, size), w.echo_checksum(conns, messages), conns * messages,
-                                     latency=False))
+                out.append(
+                    Benchmark(
+                        FAMILY,
+                        "echo_tcp",
+                        impl,
+                        (("conns", conns), ("msg", size)),
+                        _setup(kind, conns, size),
+                        w.echo_checksum(conns, messages),
+                        conns * messages,
+                        latency=False,
+                    )
+                )
     return out
 
 

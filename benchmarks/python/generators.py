@@ -24,6 +24,7 @@ def sum_listcomp(n):
 def creation_probe(make, n):
     """The seed's two claims at this n: sys.getsizeof of the object (a generator, or the list built), and what
     creating it costs without consuming it (the seed's timeit), averaged over >= 20 ms or 10,000 creations."""
+
     def probe():
         obj = make(n)
         size = sys.getsizeof(obj)
@@ -36,6 +37,7 @@ def creation_probe(make, n):
             if elapsed > 20_000_000 or count >= 10_000:
                 break
         return {"object_bytes": size, "create_ns": elapsed / count}
+
     return probe
 
 
@@ -83,13 +85,18 @@ def _csv_setup(function, rows):
     def setup():
         csv = w.CsvFile(rows)
         return (lambda: function(csv.path)), csv.close
+
     return setup
 
 
 def benchmarks():
-    describe_workload(FAMILY, "sum_plus_one", "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)")
+    describe_workload(
+        FAMILY, "sum_plus_one", "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)"
+    )
     describe_workload(FAMILY, "fibonacci_take", "sum of the first n Fibonacci numbers, wrapping mod 2^64")
-    describe_workload(FAMILY, "csv_prices", "sum the price column of a generated CSV file: line by line vs all lines read first")
+    describe_workload(
+        FAMILY, "csv_prices", "sum the price column of a generated CSV file: line by line vs all lines read first"
+    )
     describe_impl(FAMILY, "py_genexpr", "sum(1 + x for x in range(n)): a generator expression, one element alive")
     describe_impl(FAMILY, "py_listcomp", "sum([1 + x for x in range(n)]): the whole list built first")
     describe_impl(FAMILY, "py_generator", "a generator function (yield per element), consumed by a for loop")
@@ -98,18 +105,34 @@ def benchmarks():
     describe_impl(FAMILY, "py_readlines", "file.readlines(): every line in a list first")
     out = []
     for n in SUM_SIZES:
-        for impl, function, make in (("py_genexpr", sum_genexpr, lambda n: (1 + x for x in range(n))),
-                                     ("py_listcomp", sum_listcomp, lambda n: [1 + x for x in range(n)])):
-            out.append(Benchmark(FAMILY, "sum_plus_one", impl, (("n", n),), simple(lambda f=function, n=n: f(n)),
-                                 w.sum_plus_one_checksum(n), n, extra=creation_probe(make, n)))
+        for impl, function, make in (
+            ("py_genexpr", sum_genexpr, lambda n: (1 + x for x in range(n))),
+            ("py_listcomp", sum_listcomp, lambda n: [1 + x for x in range(n)]),
+        ):
+            out.append(
+                Benchmark(
+                    FAMILY,
+                    "sum_plus_one",
+                    impl,
+                    (("n", n),),
+                    simple(lambda f=function, n=n: f(n)),
+                    w.sum_plus_one_checksum(n),
+                    n,
+                    extra=creation_probe(make, n),
+                )
+            )
     for n in FIB_SIZES:
         expected = w.fibonacci_take_checksum(n)
         for impl, function in (("py_generator", fibonacci_take_generator), ("py_list", fibonacci_take_list)):
-            out.append(Benchmark(FAMILY, "fibonacci_take", impl, (("n", n),), simple(lambda f=function, n=n: f(n)),
-                                 expected, n))
+            out.append(
+                Benchmark(
+                    FAMILY, "fibonacci_take", impl, (("n", n),), simple(lambda f=function, n=n: f(n)), expected, n
+                )
+            )
     for rows in CSV_ROWS:
         expected = w.csv_rows(rows)[1]
         for impl, function in (("py_line_generator", csv_line_generator), ("py_readlines", csv_readlines)):
-            out.append(Benchmark(FAMILY, "csv_prices", impl, (("rows", rows),), _csv_setup(function, rows),
-                                 expected, rows))
+            out.append(
+                Benchmark(FAMILY, "csv_prices", impl, (("rows", rows),), _csv_setup(function, rows), expected, rows)
+            )
     return out

@@ -84,8 +84,10 @@ def latency(operation, budget_seconds, warm_ns):
     if warm_ns < SMALLEST_TIMED_OPERATION_NS:
         return {}, f"latency: mean only (op {warm_ns:.0f} ns < 100 clock reads of ~100 ns from Python)"
     if warm_ns * MIN_LATENCY_SAMPLES > budget_seconds * 1e9:
-        return {}, (f"latency: mean only (op {warm_ns / 1e6:.3g} ms: fewer than {MIN_LATENCY_SAMPLES} samples "
-                    f"fit {budget_seconds:.3g} s)")
+        return {}, (
+            f"latency: mean only (op {warm_ns / 1e6:.3g} ms: fewer than {MIN_LATENCY_SAMPLES} samples "
+            f"fit {budget_seconds:.3g} s)"
+        )
     samples, clock = [], time.perf_counter_ns
     deadline = clock() + budget_seconds * 1e9
     while clock() < deadline and len(samples) < 100_000:
@@ -125,8 +127,11 @@ class Prepared:
                 self.memory["rss_peak_bytes"] = float(rss)
             if bench.extra:
                 self.memory.update({k: float(v) for k, v in bench.extra().items()})
-            self.latency, why = latency(self.operation, latency_seconds, warm_ns) if bench.latency else \
-                ({}, "latency: mean only (one operation is many units of work)")
+            self.latency, why = (
+                latency(self.operation, latency_seconds, warm_ns)
+                if bench.latency
+                else ({}, "latency: mean only (one operation is many units of work)")
+            )
             self.label = INTERPRETER + ("; " + why if why else "")
         except BaseException:
             self.close()
@@ -149,39 +154,77 @@ class Prepared:
         if wrong is not None:
             _check(self.bench, wrong)
         real = elapsed / iterations
-        counters = {"ctx_voluntary": (vol1 - vol0) / iterations, "ctx_involuntary": (invol1 - invol0) / iterations,
-                    "items_per_second": self.bench.items * iterations / (elapsed / 1e9) if elapsed else 0.0}
+        counters = {
+            "ctx_voluntary": (vol1 - vol0) / iterations,
+            "ctx_involuntary": (invol1 - invol0) / iterations,
+            "items_per_second": self.bench.items * iterations / (elapsed / 1e9) if elapsed else 0.0,
+        }
         counters.update(self.memory)
         return real, cpu / iterations, counters
 
 
 def iteration_entry(bench, index, repetitions, rep_index, iterations, real, cpu, counters, label):
-    entry = {"name": bench.name, "family_index": index, "per_family_instance_index": 0, "run_name": bench.name,
-             "run_type": "iteration", "repetitions": repetitions, "repetition_index": rep_index, "threads": 1,
-             "iterations": iterations, "real_time": real, "cpu_time": cpu, "time_unit": "ns"}
+    entry = {
+        "name": bench.name,
+        "family_index": index,
+        "per_family_instance_index": 0,
+        "run_name": bench.name,
+        "run_type": "iteration",
+        "repetitions": repetitions,
+        "repetition_index": rep_index,
+        "threads": 1,
+        "iterations": iterations,
+        "real_time": real,
+        "cpu_time": cpu,
+        "time_unit": "ns",
+    }
     entry.update(sorted(counters.items()))
     entry["label"] = label
     return entry
 
 
 def error_entry(bench, index, repetitions, message):
-    return {"name": bench.name, "family_index": index, "per_family_instance_index": 0, "run_name": bench.name,
-            "run_type": "iteration", "repetitions": repetitions, "repetition_index": 0, "threads": 1,
-            "error_occurred": True, "error_message": message,
-            "iterations": 0, "real_time": 0.0, "cpu_time": 0.0, "time_unit": "ns"}
+    return {
+        "name": bench.name,
+        "family_index": index,
+        "per_family_instance_index": 0,
+        "run_name": bench.name,
+        "run_type": "iteration",
+        "repetitions": repetitions,
+        "repetition_index": 0,
+        "threads": 1,
+        "error_occurred": True,
+        "error_message": message,
+        "iterations": 0,
+        "real_time": 0.0,
+        "cpu_time": 0.0,
+        "time_unit": "ns",
+    }
 
 
 def aggregates(bench, index, entries):
     """mean, median, stddev, cv over the repetitions (Google Benchmark's names and units)."""
     if len(entries) < 2:
         return []
-    keys = ["real_time", "cpu_time"] + sorted(k for k in entries[0] if k not in _NOT_NUMBERS and k not in
-                                              ("real_time", "cpu_time") and all(k in e for e in entries))
+    keys = ["real_time", "cpu_time"] + sorted(
+        k
+        for k in entries[0]
+        if k not in _NOT_NUMBERS and k not in ("real_time", "cpu_time") and all(k in e for e in entries)
+    )
     out = []
     for name, unit in (("mean", "time"), ("median", "time"), ("stddev", "time"), ("cv", "percentage")):
-        entry = {"name": f"{bench.name}_{name}", "family_index": index, "per_family_instance_index": 0,
-                 "run_name": bench.name, "run_type": "aggregate", "repetitions": len(entries), "threads": 1,
-                 "aggregate_name": name, "aggregate_unit": unit, "iterations": len(entries)}
+        entry = {
+            "name": f"{bench.name}_{name}",
+            "family_index": index,
+            "per_family_instance_index": 0,
+            "run_name": bench.name,
+            "run_type": "aggregate",
+            "repetitions": len(entries),
+            "threads": 1,
+            "aggregate_name": name,
+            "aggregate_unit": unit,
+            "iterations": len(entries),
+        }
         for key in keys:
             values = [float(e[key]) for e in entries]
             mean = statistics.fmean(values)
@@ -199,5 +242,16 @@ def aggregates(bench, index, entries):
     return out
 
 
-_NOT_NUMBERS = {"name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
-                "repetition_index", "threads", "iterations", "time_unit", "label"}
+_NOT_NUMBERS = {
+    "name",
+    "family_index",
+    "per_family_instance_index",
+    "run_name",
+    "run_type",
+    "repetitions",
+    "repetition_index",
+    "threads",
+    "iterations",
+    "time_unit",
+    "label",
+}

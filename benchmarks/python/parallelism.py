@@ -30,6 +30,7 @@ def _pool_setup(kind, workers, work_list):
             return w.combine_results(list(executor.map(sum_to, work_list)))
 
         return operation, lambda: executor.shutdown(wait=True)
+
     return setup
 
 
@@ -46,8 +47,12 @@ def seconds_per_number():
 
 
 def benchmarks():
-    describe_workload(FAMILY, "cpu_sum", "the seed's work list, sum(range(1, n + 1)) per entry, shared among 1 or 2 "
-                      "workers (list:small is the balanced shape at 1/100 of the work, Python only)")
+    describe_workload(
+        FAMILY,
+        "cpu_sum",
+        "the seed's work list, sum(range(1, n + 1)) per entry, shared among 1 or 2 "
+        "workers (list:small is the balanced shape at 1/100 of the work, Python only)",
+    )
     describe_impl(FAMILY, "py_serial", "every entry on the benchmark thread, one after another")
     describe_impl(FAMILY, "py_thread_pool", "concurrent.futures.ThreadPoolExecutor, started beforehand (one GIL)")
     describe_impl(FAMILY, "py_process_pool", "concurrent.futures.ProcessPoolExecutor (fork), started beforehand")
@@ -61,12 +66,33 @@ def benchmarks():
             what = f"{items:,} numbers summed per operation"
             return budget_skip(lambda: numbers * seconds_per_number(), what)
 
-        out.append(Benchmark(FAMILY, "cpu_sum", "py_serial", (("list", list_name), ("workers", 1)),
-                             simple(lambda l=work_list: cpu_sum_serial(l)), expected, items, skip(False, 1)))
-        for impl, kind in (("py_thread_pool", concurrent.futures.ThreadPoolExecutor),
-                           ("py_process_pool", concurrent.futures.ProcessPoolExecutor)):
+        out.append(
+            Benchmark(
+                FAMILY,
+                "cpu_sum",
+                "py_serial",
+                (("list", list_name), ("workers", 1)),
+                simple(lambda work=work_list: cpu_sum_serial(work)),
+                expected,
+                items,
+                skip(False, 1),
+            )
+        )
+        for impl, kind in (
+            ("py_thread_pool", concurrent.futures.ThreadPoolExecutor),
+            ("py_process_pool", concurrent.futures.ProcessPoolExecutor),
+        ):
             for workers in WORKERS:
-                out.append(Benchmark(FAMILY, "cpu_sum", impl, (("list", list_name), ("workers", workers)),
-                                     _pool_setup(kind, workers, work_list), expected, items,
-                                     skip(impl == "py_process_pool", workers)))
+                out.append(
+                    Benchmark(
+                        FAMILY,
+                        "cpu_sum",
+                        impl,
+                        (("list", list_name), ("workers", workers)),
+                        _pool_setup(kind, workers, work_list),
+                        expected,
+                        items,
+                        skip(impl == "py_process_pool", workers),
+                    )
+                )
     return out

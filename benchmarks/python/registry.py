@@ -1,20 +1,20 @@
 """What a Python-track benchmark is: a name as DESIGN.md says, an operation and its expected checksum."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 
 @dataclass
 class Benchmark:
-    family: str              # the C++ family it stands beside: generators, coroutines, parallelism, io
-    workload: str            # a workload name of that family
-    impl: str                # py_...
-    params: tuple            # (("n", 2000000), ...) in name order
-    setup: Callable          # () -> (operation, close): operation() returns the checksum
-    expected: int            # the C++ reference checksum
-    items: int               # items per operation, for items_per_second
+    family: str  # the C++ family it stands beside: generators, coroutines, parallelism, io
+    workload: str  # a workload name of that family
+    impl: str  # py_...
+    params: tuple  # (("n", 2000000), ...) in name order
+    setup: Callable  # () -> (operation, close): operation() returns the checksum
+    expected: int  # the C++ reference checksum
+    items: int  # items per operation, for items_per_second
     # (min_time) -> None, or why this benchmark does not run with that minimum time ("skipped: " is added)
     skip: Optional[Callable] = None
-    latency: bool = True     # a per-operation latency pass makes sense (one operation is one unit of work)
+    latency: bool = True  # a per-operation latency pass makes sense (one operation is one unit of work)
     # () -> {counter: value}: extra facts measured once, outside the timed loop (e.g. object_bytes)
     extra: Optional[Callable] = None
 
@@ -24,9 +24,11 @@ class Benchmark:
 
 
 # Families, workloads and implementations with their one-line descriptions (for --yb_list).
-FAMILY_TEXT = ("CPython (standard library only) on the C++ families' workloads and checksums: "
-               "generators vs lists, send/yield, asyncio, thread vs process pools, asyncio vs blocking sockets")
-WORKLOADS = {}        # "family/workload" -> text
+FAMILY_TEXT = (
+    "CPython (standard library only) on the C++ families' workloads and checksums: "
+    "generators vs lists, send/yield, asyncio, thread vs process pools, asyncio vs blocking sockets"
+)
+WORKLOADS = {}  # "family/workload" -> text
 IMPLEMENTATIONS = {}  # "family/impl" -> text
 
 
@@ -49,11 +51,15 @@ def simple(operation):
 
 def budget_skip(estimate_seconds: Callable, what: str):
     """A skip rule: an operation estimated longer than the profile allows (10 x min_time, at least 0.3 s)."""
+
     def rule(min_time):
         budget = max(0.3, 10 * min_time)
         estimate = estimate_seconds()
         if estimate > budget:
-            return (f"{what}: ~{estimate:.2f} s per operation against a {budget:.2f} s budget "
-                    f"(10 x --benchmark_min_time); run with --profile full")
+            return (
+                f"{what}: ~{estimate:.2f} s per operation against a {budget:.2f} s budget "
+                f"(10 x --benchmark_min_time); run with --profile full"
+            )
         return None
+
     return rule

@@ -13,6 +13,7 @@ MASK = (1 << 64) - 1
 
 # --- generators --------------------------------------------------------------------------------
 
+
 def sum_plus_one_checksum(n):
     return (n * (n + 1) // 2) & MASK
 
@@ -57,10 +58,11 @@ class CsvFile:
 
 
 def parse_price(line):
-    return int(line[line.rfind(",") + 1:])
+    return int(line[line.rfind(",") + 1 :])
 
 
 # --- coroutines --------------------------------------------------------------------------------
+
 
 def sum_below(n):
     return (n * (n - 1) // 2) & MASK
@@ -117,6 +119,7 @@ def cpu_sum_checksum(work_list):
 
 
 # --- io ------------------------------------------------------------------------------------------
+
 
 def echo_messages_per_connection(conns):
     return max(2, 1024 // max(1, conns))

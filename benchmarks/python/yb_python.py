@@ -51,9 +51,20 @@ def _flag_bool(text):
 
 
 def parse_args(argv):
-    options = {"filter": ".", "min_time": 0.5, "repetitions": 1, "interleave": False, "aggregates_only": False,
-               "out": None, "out_format": "json", "format": "console", "progress": False, "latency_seconds": 0.1,
-               "list": False, "list_tests": False}
+    options = {
+        "filter": ".",
+        "min_time": 0.5,
+        "repetitions": 1,
+        "interleave": False,
+        "aggregates_only": False,
+        "out": None,
+        "out_format": "json",
+        "format": "console",
+        "progress": False,
+        "latency_seconds": 0.1,
+        "list": False,
+        "list_tests": False,
+    }
     for arg in argv:
         key, _, value = arg.partition("=")
         if key in ("-h", "--help"):
@@ -89,7 +100,9 @@ def parse_args(argv):
             print(f"yb_python: unknown argument {arg}", file=sys.stderr)
             sys.exit(2)
     if options["out"] and options["out_format"] != "json":
-        print(f"yb_python: --benchmark_out_format={options['out_format']} is not supported (json only)", file=sys.stderr)
+        print(
+            f"yb_python: --benchmark_out_format={options['out_format']} is not supported (json only)", file=sys.stderr
+        )
         sys.exit(2)
     return options
 
@@ -122,8 +135,12 @@ def _cpu_model():
 def _git_commit():
     here = os.path.dirname(os.path.abspath(__file__))
     try:
-        return subprocess.run(["git", "-C", here, "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                              text=True, timeout=5).stdout.strip() or "unknown"
+        return (
+            subprocess.run(
+                ["git", "-C", here, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=5
+            ).stdout.strip()
+            or "unknown"
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
@@ -151,10 +168,12 @@ def context(options):
         "load_avg_at_start": " ".join(f"{v:.2f}" for v in load),
         "timing": "wall clock (real_time) per operation; cpu_time is the whole process's (time.process_time)",
         "heap_counting": "tracemalloc peak over one untimed operation (Python objects; C-level buffers not seen)",
-        "unavailable_metrics": ("heap_allocs, heap_total_bytes: not measured by the python track (tracemalloc "
-                                "peak only); ctx_switches, cpu_migrations, page_faults: no perf_event_open from "
-                                "the python track; rss_peak_bytes and ctx of process-pool workers: the pool's "
-                                "children are counted only when they exit, after the benchmark"),
+        "unavailable_metrics": (
+            "heap_allocs, heap_total_bytes: not measured by the python track (tracemalloc "
+            "peak only); ctx_switches, cpu_migrations, page_faults: no perf_event_open from "
+            "the python track; rss_peak_bytes and ctx of process-pool workers: the pool's "
+            "children are counted only when they exit, after the benchmark"
+        ),
         "random_interleaving": str(options["interleave"]).lower(),
     }
 
@@ -204,12 +223,25 @@ def run(options, chosen):
             rep_index = len(entries[bench.name])
             if rep_index == 0:
                 counters.update(ready.latency)
-            entries[bench.name].append(measure.iteration_entry(bench, index[bench.name], options["repetitions"],
-                                                                rep_index, ready.iterations, real, cpu, counters,
-                                                                ready.label))
+            entries[bench.name].append(
+                measure.iteration_entry(
+                    bench,
+                    index[bench.name],
+                    options["repetitions"],
+                    rep_index,
+                    ready.iterations,
+                    real,
+                    cpu,
+                    counters,
+                    ready.label,
+                )
+            )
         except (Exception, Watchdog) as error:  # one benchmark's failure is its error entry; the run goes on
-            message = str(error) if isinstance(error, (measure.ChecksumMismatch, Watchdog)) else \
-                f"{type(error).__name__}: {error}"
+            message = (
+                str(error)
+                if isinstance(error, (measure.ChecksumMismatch, Watchdog))
+                else f"{type(error).__name__}: {error}"
+            )
             errors[bench.name] = message
         finally:
             signal.alarm(0)

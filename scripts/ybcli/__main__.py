@@ -25,14 +25,21 @@ class OneLineParser(argparse.ArgumentParser):
 class ArgumentsError(UsageError):
     """Raised while parsing, before the command is known; its text carries the command's name."""
 
+
 COMMANDS = {
     "run": (run, "build the suite, run it with progress, write results/<run-id>/results.json and a summary"),
     "test": (test_cmd, "build, then run every test: ctest (C++) and pytest (Python)"),
     "list": (list_cmd, "families, workloads and implementations, each with a one-line description"),
     "compare": (compare_cmd, "regression verdict per benchmark between two results files; exit 1 on a regression"),
-    "baseline": (baseline_cmd, "save or show the results the CI gate compares against (ci/baselines/<measure>-<machine class>.json)"),
+    "baseline": (
+        baseline_cmd,
+        "save or show the results the CI gate compares against (ci/baselines/<measure>-<machine class>.json)",
+    ),
     "ci": (ci_cmd, "test, quick run, compare with the baseline, write the gate's summary.md; exit 1 on a regression"),
-    "profile": (profile_cmd, "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html"),
+    "profile": (
+        profile_cmd,
+        "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html",
+    ),
 }
 
 
@@ -43,8 +50,9 @@ DELEGATED = {
 
 
 def parser() -> argparse.ArgumentParser:
-    top = OneLineParser(prog="yieldbench", description=__doc__.splitlines()[0],
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = OneLineParser(
+        prog="yieldbench", description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, summary) in COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
@@ -59,12 +67,15 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "report":
         import reports  # matplotlib is imported only by commands that draw
+
         return reports.main(argv[1:])
     try:
         args, unknown = parser().parse_known_args(argv)
         if unknown:  # said by the command they were given to, not by the top level
-            raise ArgumentsError(f"yieldbench {args.command}: unrecognized arguments: {' '.join(unknown)} "
-                                 f"(see `yieldbench {args.command} --help`)")
+            raise ArgumentsError(
+                f"yieldbench {args.command}: unrecognized arguments: {' '.join(unknown)} "
+                f"(see `yieldbench {args.command} --help`)"
+            )
     except ArgumentsError as error:
         print(error, file=sys.stderr)
         return 2

@@ -19,24 +19,59 @@ from .errors import UsageError
 
 BASELINES = paths.REPO_ROOT / "ci" / "baselines"
 ENV_CLASS = "YIELDBENCH_MACHINE_CLASS"
-KEPT_FIELDS = ("name", "run_name", "real_time", "time_unit", "heap_peak_bytes", "ctx_switches",
-               "error_occurred", "error_message")
-KEPT_CONTEXT = ("date", "git_commit", "compiler", "cxx_flags", "build_preset", "cpu_model", "num_cpus", "cpu_count",
-                "hypervisor", "kernel", "yb_version", "yb_measure", "instructions")
+KEPT_FIELDS = (
+    "name",
+    "run_name",
+    "real_time",
+    "time_unit",
+    "heap_peak_bytes",
+    "ctx_switches",
+    "error_occurred",
+    "error_message",
+)
+KEPT_CONTEXT = (
+    "date",
+    "git_commit",
+    "compiler",
+    "cxx_flags",
+    "build_preset",
+    "cpu_model",
+    "num_cpus",
+    "cpu_count",
+    "hypervisor",
+    "kernel",
+    "yb_version",
+    "yb_measure",
+    "instructions",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    save = actions.add_parser("save", help="store a results file as the baseline for its measure mode and machine class")
-    save.add_argument("results", nargs="?", type=pathlib.Path, default=paths.RESULTS / "latest" / "results.json",
-                      metavar="RESULTS.json", help="default: results/latest/results.json")
+    save = actions.add_parser(
+        "save", help="store a results file as the baseline for its measure mode and machine class"
+    )
+    save.add_argument(
+        "results",
+        nargs="?",
+        type=pathlib.Path,
+        default=paths.RESULTS / "latest" / "results.json",
+        metavar="RESULTS.json",
+        help="default: results/latest/results.json",
+    )
     show = actions.add_parser("show", help="the stored baselines, or one baseline's benchmarks and medians")
     show.add_argument("--measure", choices=("time", "instructions"), help="default: every stored baseline")
     for sub in (save, show):
-        sub.add_argument("--machine-class", metavar="NAME",
-                         help=f"default: ${ENV_CLASS}, else <cpus>cpu-<hypervisor> of the results")
-        sub.add_argument("--dir", type=pathlib.Path, default=BASELINES, metavar="DIR",
-                         help="baselines folder (default: ci/baselines/)")
+        sub.add_argument(
+            "--machine-class", metavar="NAME", help=f"default: ${ENV_CLASS}, else <cpus>cpu-<hypervisor> of the results"
+        )
+        sub.add_argument(
+            "--dir",
+            type=pathlib.Path,
+            default=BASELINES,
+            metavar="DIR",
+            help="baselines folder (default: ci/baselines/)",
+        )
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -44,9 +79,14 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def machine_class(context: dict, override: str = None) -> str:
-    name = override or os.environ.get(ENV_CLASS) or (
-        f"{context.get('num_cpus') or context.get('cpu_count') or 'n'}cpu-"
-        f"{_hypervisor(context.get('hypervisor'))}")
+    name = (
+        override
+        or os.environ.get(ENV_CLASS)
+        or (
+            f"{context.get('num_cpus') or context.get('cpu_count') or 'n'}cpu-"
+            f"{_hypervisor(context.get('hypervisor'))}"
+        )
+    )
     slug = re.sub(r"[^a-z0-9.]+", "-", str(name).lower()).strip("-")
     if not slug:
         raise UsageError(f"machine class '{name}' has no letters or digits")
@@ -84,10 +124,15 @@ def trim(document: dict) -> dict:
             kept.pop("time_unit")  # compare's default
         benchmarks.append(kept)
     meta = document.get("yieldbench") or {}
-    return {"context": context, "benchmarks": benchmarks,
-            "yieldbench": {"measure": gate.measure_of(document), "baseline": True,
-                           **{key: meta[key] for key in ("run_id", "profile", "repetitions", "min_time", "command")
-                              if key in meta}}}
+    return {
+        "context": context,
+        "benchmarks": benchmarks,
+        "yieldbench": {
+            "measure": gate.measure_of(document),
+            "baseline": True,
+            **{key: meta[key] for key in ("run_id", "profile", "repetitions", "min_time", "command") if key in meta},
+        },
+    }
 
 
 def save(args) -> int:
@@ -104,8 +149,11 @@ def save(args) -> int:
     trimmed = trim(document)
     _write_compact(target, trimmed)
     errors = sum(1 for side in checked.benchmarks.values() if side.error)
-    print(f"saved {len(checked.benchmarks)} benchmarks ({checked.measure}, machine class {klass}) to {_shown(target)} "
-          f"({target.stat().st_size // 1024 + 1} KiB)" + (f"; {errors} of them errored and will be listed as errors" if errors else ""))
+    print(
+        f"saved {len(checked.benchmarks)} benchmarks ({checked.measure}, machine class {klass}) to {_shown(target)} "
+        f"({target.stat().st_size // 1024 + 1} KiB)"
+        + (f"; {errors} of them errored and will be listed as errors" if errors else "")
+    )
     print(f"commit it: git add {_shown(target)}")
     return 0
 
@@ -114,8 +162,15 @@ def _write_compact(path: pathlib.Path, document: dict) -> None:
     """One benchmark entry per line: small, and diffs of a refreshed baseline stay readable. Written to a
     temporary file and renamed: a failed write leaves the previous baseline as it was."""
     body = ",\n".join("  " + json.dumps(entry, separators=(",", ":")) for entry in document["benchmarks"])
-    text = ("{\n\"context\": " + json.dumps(document["context"], indent=1) + ",\n\"yieldbench\": "
-            + json.dumps(document["yieldbench"]) + ",\n\"benchmarks\": [\n" + body + "\n]}\n")
+    text = (
+        '{\n"context": '
+        + json.dumps(document["context"], indent=1)
+        + ',\n"yieldbench": '
+        + json.dumps(document["yieldbench"])
+        + ',\n"benchmarks": [\n'
+        + body
+        + "\n]}\n"
+    )
     json.loads(text)  # never store what compare could not read
     temporary = path.with_name(f".{path.name}.tmp")
     try:
@@ -139,22 +194,30 @@ def show(args) -> int:
     if args.machine_class:
         stored = [path for path in stored if path.stem.split("-", 1)[-1] == machine_class({}, args.machine_class)]
     if not stored:
-        print(f"no baselines in {_shown(args.dir)}" + (" matching the options" if args.measure or args.machine_class else "")
-              + "; make one with `yieldbench run --profile quick` then `yieldbench baseline save`")
+        print(
+            f"no baselines in {_shown(args.dir)}"
+            + (" matching the options" if args.measure or args.machine_class else "")
+            + "; make one with `yieldbench run --profile quick` then `yieldbench baseline save`"
+        )
         return 0
     for path in stored:
         loaded = gate.load(path)
         with open(path, encoding="utf-8") as file:
             meta = json.load(file).get("yieldbench", {})
         context = loaded.context
-        print(f"{_shown(path)}: {len(loaded.benchmarks)} benchmarks, measure {loaded.measure}, "
-              f"run {meta.get('run_id', '?')} ({meta.get('profile', '?')} profile, {meta.get('repetitions', '?')} reps), "
-              f"commit {context.get('git_commit', '?')}, {context.get('compiler', '?')}, {context.get('cpu_model', '?')}")
+        print(
+            f"{_shown(path)}: {len(loaded.benchmarks)} benchmarks, measure {loaded.measure}, "
+            f"run {meta.get('run_id', '?')} ({meta.get('profile', '?')} profile, {meta.get('repetitions', '?')} reps), "
+            f"commit {context.get('git_commit', '?')}, {context.get('compiler', '?')}, {context.get('cpu_model', '?')}"
+        )
         if args.measure or args.machine_class or len(stored) == 1:
             unit = "Ir/op" if loaded.measure == "instructions" else "ns"
             for name, side in sorted(loaded.benchmarks.items()):
-                value = (f"{statistics.median(side.times):.6g} {unit}  cv {gate.cv(side.times):.1%}  x{len(side.times)}"
-                         if side.times else f"error: {side.error}")
+                value = (
+                    f"{statistics.median(side.times):.6g} {unit}  cv {gate.cv(side.times):.1%}  x{len(side.times)}"
+                    if side.times
+                    else f"error: {side.error}"
+                )
                 print(f"  {name}  {value}")
     return 0
 

@@ -23,24 +23,46 @@ CI_REPETITIONS = 5
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--family", action="append", default=[], metavar="F", help="as for `yieldbench run`")
     parser.add_argument("--filter", default=".", metavar="RE", help="as for `yieldbench run`")
-    parser.add_argument("--measure", choices=("time", "instructions"), default="time",
-                        help="time: wall clock, Mann-Whitney U over repetitions; instructions: callgrind counts")
-    parser.add_argument("--repetitions", type=arguments.positive_int, default=None, metavar="N",
-                        help=f"repetitions per benchmark (default {CI_REPETITIONS} for time, 3 for instructions)")
+    parser.add_argument(
+        "--measure",
+        choices=("time", "instructions"),
+        default="time",
+        help="time: wall clock, Mann-Whitney U over repetitions; instructions: callgrind counts",
+    )
+    parser.add_argument(
+        "--repetitions",
+        type=arguments.positive_int,
+        default=None,
+        metavar="N",
+        help=f"repetitions per benchmark (default {CI_REPETITIONS} for time, 3 for instructions)",
+    )
     parser.add_argument("--skip-tests", action="store_true", help="skip step 1 (the tests)")
-    parser.add_argument("--results", type=pathlib.Path, metavar="RESULTS.json",
-                        help="judge this results file instead of running (skips steps 1 and 2)")
-    parser.add_argument("--baseline", type=pathlib.Path, metavar="FILE",
-                        help="compare against this file (default: ci/baselines/<measure>-<machine class>.json)")
-    parser.add_argument("--machine-class", metavar="NAME",
-                        help=f"default: ${baseline_cmd.ENV_CLASS}, else <cpus>cpu-<hypervisor>")
-    parser.add_argument("--save-baseline", action="store_true",
-                        help="after the comparison, store this run as the baseline (to commit)")
+    parser.add_argument(
+        "--results",
+        type=pathlib.Path,
+        metavar="RESULTS.json",
+        help="judge this results file instead of running (skips steps 1 and 2)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=pathlib.Path,
+        metavar="FILE",
+        help="compare against this file (default: ci/baselines/<measure>-<machine class>.json)",
+    )
+    parser.add_argument(
+        "--machine-class", metavar="NAME", help=f"default: ${baseline_cmd.ENV_CLASS}, else <cpus>cpu-<hypervisor>"
+    )
+    parser.add_argument(
+        "--save-baseline", action="store_true", help="after the comparison, store this run as the baseline (to commit)"
+    )
     parser.add_argument("--threshold", metavar="P", help="as for `yieldbench compare`")
-    parser.add_argument("--alpha", type=float, default=gate.DEFAULT_ALPHA, metavar="A", help="as for `yieldbench compare`")
+    parser.add_argument(
+        "--alpha", type=float, default=gate.DEFAULT_ALPHA, metavar="A", help="as for `yieldbench compare`"
+    )
     parser.add_argument("--thresholds", type=pathlib.Path, metavar="FILE", help="as for `yieldbench compare`")
-    parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR",
-                        help="results folder (default: results/)")
+    parser.add_argument(
+        "--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR", help="results folder (default: results/)"
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -53,6 +75,7 @@ def execute(args: argparse.Namespace) -> int:
         if not args.skip_tests:
             build.say("step 1/4: tests")
             from . import test_cmd
+
             if test_cmd.execute(argparse.Namespace(ctest_args="", pytest_args="")) != 0:
                 build.say("tests failed: no benchmark run, exit 1")
                 return 1
@@ -69,10 +92,12 @@ def execute(args: argparse.Namespace) -> int:
 
     build.say(f"step 3/4: compare with {_shown(baseline)}")
     if not baseline.exists():
-        message = (f"no baseline {_shown(baseline)} for measure '{new.measure}' on machine class '{klass}': "
-                   f"nothing to compare, the gate passes. Make one from this run with "
-                   f"`yieldbench baseline save {_shown(results_file)}` (or `yieldbench ci --save-baseline`) "
-                   f"and commit it.")
+        message = (
+            f"no baseline {_shown(baseline)} for measure '{new.measure}' on machine class '{klass}': "
+            f"nothing to compare, the gate passes. Make one from this run with "
+            f"`yieldbench baseline save {_shown(results_file)}` (or `yieldbench ci --save-baseline`) "
+            f"and commit it."
+        )
         print(message)
         _write(gate_dir / "summary.md", f"## Regression gate: no baseline\n\n{message}\n")
         status = 0
@@ -90,16 +115,26 @@ def execute(args: argparse.Namespace) -> int:
             file.write((gate_dir / "summary.md").read_text(encoding="utf-8"))
     build.say(f"gate: {_shown(gate_dir / 'summary.md')}; exit {status}")
     if args.save_baseline:
-        baseline_cmd.save(argparse.Namespace(results=results_file, machine_class=args.machine_class,
-                                             dir=baseline_cmd.BASELINES, target=baseline))
+        baseline_cmd.save(
+            argparse.Namespace(
+                results=results_file, machine_class=args.machine_class, dir=baseline_cmd.BASELINES, target=baseline
+            )
+        )
     return status
 
 
 def _run(args) -> pathlib.Path:
     from . import run
+
     repetitions = args.repetitions or (3 if args.measure == "instructions" else CI_REPETITIONS)
-    run_args = argparse.Namespace(family=args.family, filter=args.filter, profile="quick", repetitions=repetitions,
-                                  out=args.out, measure=args.measure)
+    run_args = argparse.Namespace(
+        family=args.family,
+        filter=args.filter,
+        profile="quick",
+        repetitions=repetitions,
+        out=args.out,
+        measure=args.measure,
+    )
     status = run.execute(run_args)
     results_file = args.out.resolve() / "latest" / "results.json"
     if not results_file.exists():

@@ -16,16 +16,29 @@ from .errors import UsageError
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("base", metavar="BASE.json", help="the baseline: a results file or ci/baselines/*.json")
     parser.add_argument("new", metavar="NEW.json", help="the results to judge")
-    parser.add_argument("--threshold", metavar="P",
-                        help="smallest change that counts, for every benchmark (5%% or 0.05); default: "
-                             "ci/thresholds, else 5%% (time) or 1%% (instructions)")
-    parser.add_argument("--alpha", type=float, default=gate.DEFAULT_ALPHA, metavar="A",
-                        help=f"significance level of the Mann-Whitney U test (default {gate.DEFAULT_ALPHA})")
-    parser.add_argument("--thresholds", type=pathlib.Path, metavar="FILE",
-                        help="per-family thresholds file (default: ci/thresholds)")
+    parser.add_argument(
+        "--threshold",
+        metavar="P",
+        help="smallest change that counts, for every benchmark (5%% or 0.05); default: "
+        "ci/thresholds, else 5%% (time) or 1%% (instructions)",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=gate.DEFAULT_ALPHA,
+        metavar="A",
+        help=f"significance level of the Mann-Whitney U test (default {gate.DEFAULT_ALPHA})",
+    )
+    parser.add_argument(
+        "--thresholds", type=pathlib.Path, metavar="FILE", help="per-family thresholds file (default: ci/thresholds)"
+    )
     parser.add_argument("--markdown", type=pathlib.Path, metavar="FILE", help="also write the verdicts as Markdown")
-    parser.add_argument("--report", type=pathlib.Path, metavar="DIR",
-                        help="also draw reports/' side-by-side comparison (charts, index.html) into DIR")
+    parser.add_argument(
+        "--report",
+        type=pathlib.Path,
+        metavar="DIR",
+        help="also draw reports/' side-by-side comparison (charts, index.html) into DIR",
+    )
 
 
 def options(args) -> tuple:
@@ -62,13 +75,17 @@ def execute(args: argparse.Namespace) -> int:
 def draw_report(base, new, out: pathlib.Path) -> None:
     """reports/' side-by-side charts of two files; a report that fails costs the report, never the verdict."""
     import sys
+
     try:
         import reports
+
         if reports.main([str(base), str(new), "--out", str(out), "--quiet"]) == 0:
             print(f"yieldbench: comparison report: {out / 'index.html'}", file=sys.stderr)
     except Exception as error:  # the verdict stands without charts
-        print(f"yieldbench: the comparison report failed ({type(error).__name__}: {error}); the verdict stands",
-              file=sys.stderr)
+        print(
+            f"yieldbench: the comparison report failed ({type(error).__name__}: {error}); the verdict stands",
+            file=sys.stderr,
+        )
 
 
 def check_writable_file(path: pathlib.Path, option: str) -> None:
@@ -89,6 +106,7 @@ def check_report_folder(path: pathlib.Path) -> None:
     """The report's own check of its output folder, before minutes of comparing rather than after."""
     from reports.errors import ReportError
     from reports.output import prepare_out_dir
+
     try:
         prepare_out_dir(path)
     except ReportError as error:

@@ -13,7 +13,7 @@ PREFIX = "yb_"
 @dataclass
 class Description:
     text: str = ""
-    workloads: dict = field(default_factory=dict)        # name -> text
+    workloads: dict = field(default_factory=dict)  # name -> text
     implementations: dict = field(default_factory=dict)  # name -> text
 
 
@@ -22,7 +22,7 @@ def executables(preset: str = "release") -> dict:
     found = {}
     for path in sorted(paths.bin_dir(preset).glob(PREFIX + "*")):
         if path.is_file() and path.stat().st_mode & 0o111:
-            found[path.name[len(PREFIX):]] = path
+            found[path.name[len(PREFIX) :]] = path
     return found
 
 
@@ -90,9 +90,12 @@ def anchored(*names: str) -> str:
 def benchmark_names(executable: pathlib.Path, regex: str) -> list:
     """Names (as results show them) of the benchmarks `regex` selects, as Google Benchmark's own
     filter decides."""
-    done = subprocess.run([str(executable), "--benchmark_list_tests", f"--benchmark_filter={regex}"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(executable), "--benchmark_list_tests", f"--benchmark_filter={regex}"], capture_output=True, text=True
+    )
     if done.returncode != 0:
-        raise UsageError(f"--filter '{regex}' was refused by {executable.name}: {done.stderr.strip().splitlines()[-1:]}")
+        raise UsageError(
+            f"--filter '{regex}' was refused by {executable.name}: {done.stderr.strip().splitlines()[-1:]}"
+        )
     # Only the yieldbench name grammar counts: Google Benchmark prints warnings on the same stream.
     return [plain_name(line) for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]

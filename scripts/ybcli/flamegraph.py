@@ -56,7 +56,7 @@ def _default_color(name: str) -> str:
 
 def _fit(name: str, pixels: float) -> str:
     fit = int((pixels - 6) / CHAR_WIDTH)
-    return "" if fit < 3 else (name if len(name) <= fit else name[:fit - 2] + "..")
+    return "" if fit < 3 else (name if len(name) <= fit else name[: fit - 2] + "..")
 
 
 def render(stacks: dict, title: str, unit: str = "samples", color=None) -> str:
@@ -81,7 +81,7 @@ def render(stacks: dict, title: str, unit: str = "samples", color=None) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="monospace" font-size="{FONT}">',
         "<style>g.f:hover rect{stroke:#000;stroke-width:0.5} text{pointer-events:none}</style>",
-        f'<rect width="100%" height="100%" fill="#fdfdf6"/>',
+        '<rect width="100%" height="100%" fill="#fdfdf6"/>',
         f'<text x="10" y="20" font-size="14">{html.escape(title)}</text>',
         f'<text x="10" y="36" fill="#555">{root.total:,} {html.escape(unit)}; hover a frame for its share, '
         "click to zoom, click the bottom bar to zoom out</text>",
@@ -98,7 +98,8 @@ def render(stacks: dict, title: str, unit: str = "samples", color=None) -> str:
             f"<title>{label} ({count:,} {html.escape(unit)}, {share:.2f}%)</title>"
             f'<rect x="{10 + x * scale:.2f}" y="{y}" width="{max(width * scale - 0.5, 0.1):.2f}" '
             f'height="{ROW - 1}" fill="{fill}" rx="1"/>'
-            f'<text x="{13 + x * scale:.2f}" y="{y + ROW - 4}">{html.escape(_fit(name, width * scale))}</text></g>')
+            f'<text x="{13 + x * scale:.2f}" y="{y + ROW - 4}">{html.escape(_fit(name, width * scale))}</text></g>'
+        )
     parts.append(_SCRIPT.replace("TOTAL", str(root.total)).replace("SPAN", str(WIDTH - 20)))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -127,4 +128,6 @@ _SCRIPT = """<script><![CDATA[
     show(+g.dataset.x,+g.dataset.w,+g.dataset.d);});});
   show(0,TOTAL,0);
 })();
-]]></script>""".replace("CHARW", str(CHAR_WIDTH))
+]]></script>""".replace(
+    "CHARW", str(CHAR_WIDTH)
+)

@@ -36,8 +36,13 @@ DEFAULT_THRESHOLDS = {"time": 0.05, "instructions": 0.01}
 THRESHOLDS_FILE = paths.REPO_ROOT / "ci" / "thresholds"
 
 # Context keys whose difference makes a comparison suspect (a warning on top), and how they are shown.
-CONTEXT_KEYS = {"compiler": "compiler", "cpu_model": "CPU model", "build_preset": "build preset",
-                "cxx_flags": "compiler flags", "num_cpus": "CPU count"}
+CONTEXT_KEYS = {
+    "compiler": "compiler",
+    "cpu_model": "CPU model",
+    "build_preset": "build preset",
+    "cxx_flags": "compiler flags",
+    "num_cpus": "CPU count",
+}
 # Context keys whose difference makes every verdict meaningless, per measure mode: a sanitizer or
 # debug build against release, or (for wall-clock time) another machine class. Comparing them is bad
 # input, exit 2; `yieldbench report` still draws such files side by side, with a warning.
@@ -52,12 +57,14 @@ VERDICTS = ("regression", "improvement", "noisy", "unchanged", "error")
 
 # ---------------------------------------------------------------------------------------------- input
 
+
 @dataclass
 class Side:
     """One benchmark in one results file: its per-repetition values."""
-    times: list = field(default_factory=list)      # per repetition, ns (or instructions per operation)
+
+    times: list = field(default_factory=list)  # per repetition, ns (or instructions per operation)
     heap_peak: list = field(default_factory=list)  # heap_peak_bytes per repetition
-    ctx: list = field(default_factory=list)        # context switches per operation per repetition
+    ctx: list = field(default_factory=list)  # context switches per operation per repetition
     error: str = ""
 
 
@@ -115,8 +122,10 @@ def from_document(document, where: str) -> Results:
     names = [entry.get("run_name", entry.get("name")) for entry in entries if isinstance(entry, dict)]
     if not any(isinstance(name, str) and YIELDBENCH_NAME.fullmatch(name) for name in names):
         example = f"; found e.g. '{names[0]}'" if names else ""
-        raise UsageError(f"{where}: not yieldbench results: no benchmark named family/workload/implementation"
-                         f"{example} (a plain Google Benchmark file?)")
+        raise UsageError(
+            f"{where}: not yieldbench results: no benchmark named family/workload/implementation"
+            f"{example} (a plain Google Benchmark file?)"
+        )
     measure = measure_of(document)
     benchmarks = {}
     for index, entry in enumerate(document["benchmarks"]):
@@ -155,10 +164,11 @@ def from_document(document, where: str) -> Results:
 
 # ------------------------------------------------------------------------------------------ thresholds
 
+
 @dataclass(frozen=True)
 class Rule:
-    measure: str   # 'time', 'instructions' or '*'
-    pattern: str   # '*', a family ('io') or a name prefix ('io/echo_tcp/epoll')
+    measure: str  # 'time', 'instructions' or '*'
+    pattern: str  # '*', a family ('io') or a name prefix ('io/echo_tcp/epoll')
     threshold: float
     line: int
 
@@ -224,6 +234,7 @@ def threshold_for(name: str, measure: str, rules: list, override=None) -> float:
 
 # -------------------------------------------------------------------------------------------- verdicts
 
+
 @dataclass
 class Row:
     name: str
@@ -238,8 +249,8 @@ class Row:
     new_cv: float = math.nan
     base_reps: int = 0
     new_reps: int = 0
-    heap_change: tuple = (None, None)   # (base median, new median) of heap_peak_bytes
-    ctx_change: tuple = (None, None)    # (base median, new median) of context switches per operation
+    heap_change: tuple = (None, None)  # (base median, new median) of heap_peak_bytes
+    ctx_change: tuple = (None, None)  # (base median, new median) of context switches per operation
 
 
 @dataclass
@@ -276,6 +287,7 @@ def smallest_p(n: int, m: int) -> float:
 
 def u_test(base: list, new: list) -> float:
     from scipy.stats import mannwhitneyu  # scipy is slow to import; only when comparing
+
     if len(base) < 2 or len(new) < 2:
         return math.nan
     if len(set(base) | set(new)) == 1:
@@ -288,11 +300,21 @@ def _medians(base: list, new: list) -> tuple:
 
 
 def judge(name: str, base: Side, new: Side, measure: str, threshold: float, alpha: float) -> Row:
-    row = Row(name, "unchanged", "", threshold, base_reps=len(base.times), new_reps=len(new.times),
-              heap_change=_medians(base.heap_peak, new.heap_peak), ctx_change=_medians(base.ctx, new.ctx))
+    row = Row(
+        name,
+        "unchanged",
+        "",
+        threshold,
+        base_reps=len(base.times),
+        new_reps=len(new.times),
+        heap_change=_medians(base.heap_peak, new.heap_peak),
+        ctx_change=_medians(base.ctx, new.ctx),
+    )
     if base.error or new.error or not base.times or not new.times:
         row.verdict = "error"
-        row.reason = f"{'base' if base.error or not base.times else 'new'}: {base.error or new.error or 'no repetitions'}"
+        row.reason = (
+            f"{'base' if base.error or not base.times else 'new'}: {base.error or new.error or 'no repetitions'}"
+        )
         return row
     row.base_median, row.new_median = statistics.median(base.times), statistics.median(new.times)
     row.change = row.new_median / row.base_median - 1 if row.base_median else (math.inf if row.new_median else 0.0)
@@ -314,8 +336,10 @@ def judge(name: str, base: Side, new: Side, measure: str, threshold: float, alph
     reachable = smallest_p(len(base.times), len(new.times))
     if len(base.times) < 2 or len(new.times) < 2 or reachable >= alpha:
         row.verdict = "noisy"
-        row.reason = (f"too few repetitions ({len(base.times)} vs {len(new.times)}): the U test cannot reach "
-                      f"p < {alpha:g} (at best {reachable:.3g})")
+        row.reason = (
+            f"too few repetitions ({len(base.times)} vs {len(new.times)}): the U test cannot reach "
+            f"p < {alpha:g} (at best {reachable:.3g})"
+        )
     elif own_noise > threshold:
         row.verdict = "noisy"
         row.reason = f"own CV {own_noise:.1%} > threshold {threshold:.0%}"
@@ -333,41 +357,66 @@ def _differs(base: Results, new: Results, key: str) -> bool:
 
 
 def context_warnings(base: Results, new: Results) -> list:
-    return [f"{shown} differs: base '{base.context[key]}', new '{new.context[key]}'"
-            for key, shown in CONTEXT_KEYS.items() if _differs(base, new, key)]
+    return [
+        f"{shown} differs: base '{base.context[key]}', new '{new.context[key]}'"
+        for key, shown in CONTEXT_KEYS.items()
+        if _differs(base, new, key)
+    ]
 
 
 def check_compatible(base: Results, new: Results) -> None:
     """UsageError when no verdict could mean anything: other measure modes, builds or machine classes."""
     if base.measure != new.measure:
         # Nanoseconds against instruction counts: every verdict would be nonsense.
-        raise UsageError(f"measure modes differ: {base.path} is '{base.measure}', {new.path} is "
-                         f"'{new.measure}'; compare results of the same mode")
+        raise UsageError(
+            f"measure modes differ: {base.path} is '{base.measure}', {new.path} is "
+            f"'{new.measure}'; compare results of the same mode"
+        )
     differing = [key for key in INCOMPATIBLE_KEYS.get(base.measure, ()) if _differs(base, new, key)]
     if differing:
-        shown = "; ".join(f"{CONTEXT_NAMES[key]}: base '{base.context[key]}', new '{new.context[key]}'"
-                          for key in differing)
-        raise UsageError(f"results from incompatible contexts ({shown}): {base.measure} verdicts need the same build "
-                         f"and machine class (`yieldbench report BASE NEW` draws them side by side)")
+        shown = "; ".join(
+            f"{CONTEXT_NAMES[key]}: base '{base.context[key]}', new '{new.context[key]}'" for key in differing
+        )
+        raise UsageError(
+            f"results from incompatible contexts ({shown}): {base.measure} verdicts need the same build "
+            f"and machine class (`yieldbench report BASE NEW` draws them side by side)"
+        )
 
 
 def compare(base: Results, new: Results, threshold=None, alpha: float = DEFAULT_ALPHA, rules=None) -> Comparison:
     check_compatible(base, new)
     if not any(name in new.benchmarks for name in base.benchmarks):
         # A gate that judged nothing must not pass: the files are of other families or suites.
-        raise UsageError(f"no benchmark in common: {new.path} has none of the {len(base.benchmarks)} in {base.path} "
-                         f"(e.g. '{next(iter(base.benchmarks))}'); nothing to judge")
+        raise UsageError(
+            f"no benchmark in common: {new.path} has none of the {len(base.benchmarks)} in {base.path} "
+            f"(e.g. '{next(iter(base.benchmarks))}'); nothing to judge"
+        )
     rules = load_thresholds() if rules is None else rules
-    rows = [judge(name, base.benchmarks[name], new.benchmarks[name], base.measure,
-                  threshold_for(name, base.measure, rules, threshold), alpha)
-            for name in base.benchmarks if name in new.benchmarks]
-    return Comparison(base, new, alpha, rows,
-                      new_only=[name for name in new.benchmarks if name not in base.benchmarks],
-                      missing=[name for name in base.benchmarks if name not in new.benchmarks],
-                      warnings=context_warnings(base, new))
+    rows = [
+        judge(
+            name,
+            base.benchmarks[name],
+            new.benchmarks[name],
+            base.measure,
+            threshold_for(name, base.measure, rules, threshold),
+            alpha,
+        )
+        for name in base.benchmarks
+        if name in new.benchmarks
+    ]
+    return Comparison(
+        base,
+        new,
+        alpha,
+        rows,
+        new_only=[name for name in new.benchmarks if name not in base.benchmarks],
+        missing=[name for name in base.benchmarks if name not in new.benchmarks],
+        warnings=context_warnings(base, new),
+    )
 
 
 # ------------------------------------------------------------------------------------------- rendering
+
 
 def _value(value: float, measure: str) -> str:
     if value is None or math.isnan(value):
@@ -423,29 +472,46 @@ HEADER = ("benchmark", "base", "new", "change", "p", "cv base/new", "reps", "hea
 
 
 def _cells(row: Row, measure: str) -> tuple:
-    return (row.name, _value(row.base_median, measure), _value(row.new_median, measure), _pct(row.change),
-            _p(row.p), _cvs(row), f"{row.base_reps}/{row.new_reps}", _pair_change(row.heap_change, "B"),
-            _pair_change(row.ctx_change), row.verdict.upper() if row.verdict == "regression" else row.verdict)
+    return (
+        row.name,
+        _value(row.base_median, measure),
+        _value(row.new_median, measure),
+        _pct(row.change),
+        _p(row.p),
+        _cvs(row),
+        f"{row.base_reps}/{row.new_reps}",
+        _pair_change(row.heap_change, "B"),
+        _pair_change(row.ctx_change),
+        row.verdict.upper() if row.verdict == "regression" else row.verdict,
+    )
 
 
 def headline(comparison: Comparison) -> str:
     counts = ", ".join(f"{comparison.count(verdict)} {verdict}" for verdict in VERDICTS if comparison.count(verdict))
     result = "FAIL" if comparison.exit_status else "PASS"
-    return (f"{result}: {len(comparison.rows)} benchmarks compared ({counts or 'none'})"
-            + (f"; {len(comparison.new_only)} new" if comparison.new_only else "")
-            + (f"; {len(comparison.missing)} missing" if comparison.missing else ""))
+    return (
+        f"{result}: {len(comparison.rows)} benchmarks compared ({counts or 'none'})"
+        + (f"; {len(comparison.new_only)} new" if comparison.new_only else "")
+        + (f"; {len(comparison.missing)} missing" if comparison.missing else "")
+    )
 
 
 def render_text(comparison: Comparison) -> str:
     measure = comparison.base.measure
     lines = [f"warning: {warning}" for warning in comparison.warnings]
-    lines.append(f"base {comparison.base.path}\nnew  {comparison.new.path}\nmeasure: {measure}, alpha {comparison.alpha:g}")
+    lines.append(
+        f"base {comparison.base.path}\nnew  {comparison.new.path}\nmeasure: {measure}, alpha {comparison.alpha:g}"
+    )
     rows = sorted(comparison.rows, key=lambda row: (ORDER[row.verdict], row.name))
     table = [HEADER] + [_cells(row, measure) for row in rows]
     widths = [max(len(cells[column]) for cells in table) for column in range(len(HEADER))]
     for cells in table:
-        lines.append("  ".join(cell.ljust(width) if column in (0, 9) else cell.rjust(width)
-                               for column, (cell, width) in enumerate(zip(cells, widths))).rstrip())
+        lines.append(
+            "  ".join(
+                cell.ljust(width) if column in (0, 9) else cell.rjust(width)
+                for column, (cell, width) in enumerate(zip(cells, widths))
+            ).rstrip()
+        )
     explained = [row for row in rows if row.verdict in ("regression", "improvement", "noisy", "error")]
     if explained:
         lines.append("")
@@ -469,8 +535,10 @@ def render_markdown(comparison: Comparison) -> str:
     out += [f"> **Warning:** {warning}" for warning in comparison.warnings]
     if comparison.warnings:
         out.append("")
-    out.append(f"Base `{comparison.base.path}`, new `{comparison.new.path}`; measure **{measure}**, "
-               f"alpha {comparison.alpha:g}; a verdict needs p < alpha and |change| > the benchmark's threshold.")
+    out.append(
+        f"Base `{comparison.base.path}`, new `{comparison.new.path}`; measure **{measure}**, "
+        f"alpha {comparison.alpha:g}; a verdict needs p < alpha and |change| > the benchmark's threshold."
+    )
     out.append("")
     out.append("| " + " | ".join(HEADER) + " |")
     out.append("|" + "|".join(["---"] + ["---:"] * 8 + ["---"]) + "|")
@@ -484,8 +552,10 @@ def render_markdown(comparison: Comparison) -> str:
     if explained:
         out += ["", "Why:", ""]
         out += [f"- `{row.name}` — {row.verdict}: {row.reason}" for row in explained]
-    for title, names in (("New benchmarks (not judged)", comparison.new_only),
-                         ("Missing benchmarks (not judged)", comparison.missing)):
+    for title, names in (
+        ("New benchmarks (not judged)", comparison.new_only),
+        ("Missing benchmarks (not judged)", comparison.missing),
+    ):
         if names:
             out += ["", f"{title}:", ""] + [f"- `{name}`" for name in names]
     return "\n".join(out) + "\n"

@@ -50,8 +50,20 @@ TIMEOUT = 300  # seconds per benchmark under callgrind (~50x slower than native)
 DUMP_FUNCTION = "yb::instrumentation::measured_region_end(*"  # callgrind matches the demangled signature
 # Counters kept from the callgrind run: deterministic ones. Everything time- or scheduler-derived is dropped.
 KEPT_COUNTERS = ("heap_allocs", "heap_peak_bytes", "heap_total_bytes", "bytes_per_unit")
-GB_FIELDS = ("name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
-             "repetition_index", "threads", "iterations", "label", "error_occurred", "error_message")
+GB_FIELDS = (
+    "name",
+    "family_index",
+    "per_family_instance_index",
+    "run_name",
+    "run_type",
+    "repetitions",
+    "repetition_index",
+    "threads",
+    "iterations",
+    "label",
+    "error_occurred",
+    "error_message",
+)
 
 
 def covered(name: str, executable_family: str) -> str:
@@ -59,7 +71,9 @@ def covered(name: str, executable_family: str) -> str:
     (The python track runs names of the C++ families, so the executable decides, not the name.)"""
     parts = name.split("/")
     if executable_family not in COVERED_FAMILIES:
-        return EXCLUSION_REASON.get(executable_family, f"family '{executable_family}' is not covered in instruction mode")
+        return EXCLUSION_REASON.get(
+            executable_family, f"family '{executable_family}' is not covered in instruction mode"
+        )
     if parts[0] not in COVERED_FAMILIES:
         return EXCLUSION_REASON.get(parts[0], f"family '{parts[0]}' is not covered in instruction mode")
     if len(parts) > 2 and parts[2] in EXCLUDED_IMPLEMENTATIONS:
@@ -70,6 +84,7 @@ def covered(name: str, executable_family: str) -> str:
 def execute(args, repetitions: int) -> int:
     """Called by run.execute for --measure instructions; the same arguments and results layout."""
     from . import run  # for its run folder, progress and report helpers
+
     wanted = [name for value in args.family for name in value.split(",") if name]
     try:
         re.compile(args.filter)
@@ -90,14 +105,18 @@ def execute(args, repetitions: int) -> int:
     for reason, names in excluded.items():
         build.say(f"not measured in instruction mode: {len(names)} benchmark(s): {reason}")
     if total == 0:
-        raise UsageError(f"no benchmark matching --filter '{args.filter}' in {', '.join(chosen) or 'any family'} is "
-                         f"covered in instruction mode (covered: {', '.join(COVERED_FAMILIES)}, "
-                         f"without {', '.join(EXCLUDED_IMPLEMENTATIONS)})")
+        raise UsageError(
+            f"no benchmark matching --filter '{args.filter}' in {', '.join(chosen) or 'any family'} is "
+            f"covered in instruction mode (covered: {', '.join(COVERED_FAMILIES)}, "
+            f"without {', '.join(EXCLUDED_IMPLEMENTATIONS)})"
+        )
 
     results_root = args.out.resolve()
     run_id, run_dir = run._new_run_dir(results_root, f"{args.profile}-instructions")
-    build.say(f"counting instructions of {total} benchmarks under callgrind ({repetitions} repetition(s) of one "
-              f"operation each) into {run._shown(run_dir)}/")
+    build.say(
+        f"counting instructions of {total} benchmarks under callgrind ({repetitions} repetition(s) of one "
+        f"operation each) into {run._shown(run_dir)}/"
+    )
     progress = run.Progress(total)
     outputs, failures = {}, []
     for family, names in planned.items():
@@ -112,24 +131,34 @@ def execute(args, repetitions: int) -> int:
         outputs[family] = output
 
     metadata = {
-        "version": "0.1.0", "run_id": run_id, "profile": args.profile, "repetitions": repetitions,
-        "measure": "instructions", "min_time": 1e-9, "families": list(outputs), "partial": bool(failures),
-        "failures": failures, "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
+        "version": "0.1.0",
+        "run_id": run_id,
+        "profile": args.profile,
+        "repetitions": repetitions,
+        "measure": "instructions",
+        "min_time": 1e-9,
+        "families": list(outputs),
+        "partial": bool(failures),
+        "failures": failures,
+        "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
         "not_measured": {reason: names for reason, names in excluded.items()},
     }
     document = results.merge(outputs, metadata)
     document["context"]["yb_measure"] = "instructions"
     document["context"]["instructions"] = (
         "callgrind Ir per operation: user-space instructions in the timed loop only, one operation per "
-        "repetition, LD_BIND_NOW=1; the kernel's work is not counted. real_time and cpu_time hold it, time_unit 'Ir'")
+        "repetition, LD_BIND_NOW=1; the kernel's work is not counted. real_time and cpu_time hold it, time_unit 'Ir'"
+    )
     results_file = run_dir / "results.json"
     results.write_atomically(results_file, document)
     results.point_latest(results_root, run_dir)
     print()
     print(render(document))
     errors = progress.errors
-    build.say(f"wrote {run._shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
-              + (f"; {errors} benchmark(s) failed" if errors else ""))
+    build.say(
+        f"wrote {run._shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
+        + (f"; {errors} benchmark(s) failed" if errors else "")
+    )
     return 1 if errors else 0
 
 
@@ -138,15 +167,35 @@ def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: 
     with tempfile.TemporaryDirectory(prefix="yb-callgrind-", dir=run_dir) as scratch:
         scratch = pathlib.Path(scratch)
         gb_json, profile = scratch / "gb.json", scratch / "callgrind.out"
-        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--dump-after={DUMP_FUNCTION}",
-                   "--dump-instr=no", "--dump-line=no", f"--callgrind-out-file={profile}", "--",
-                   str(executable), f"--benchmark_filter={families.anchored(name)}", "--benchmark_min_time=1e-9",
-                   f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=false",
-                   "--benchmark_report_aggregates_only=false", "--yb_latency_seconds=0",
-                   f"--benchmark_out={gb_json}", "--benchmark_out_format=json"]
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--dump-after={DUMP_FUNCTION}",
+            "--dump-instr=no",
+            "--dump-line=no",
+            f"--callgrind-out-file={profile}",
+            "--",
+            str(executable),
+            f"--benchmark_filter={families.anchored(name)}",
+            "--benchmark_min_time=1e-9",
+            f"--benchmark_repetitions={repetitions}",
+            "--benchmark_enable_random_interleaving=false",
+            "--benchmark_report_aggregates_only=false",
+            "--yb_latency_seconds=0",
+            f"--benchmark_out={gb_json}",
+            "--benchmark_out_format=json",
+        ]
         try:
-            done = subprocess.run(command, cwd=paths.REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  text=True, timeout=TIMEOUT, env={**os.environ, "LD_BIND_NOW": "1"})
+            done = subprocess.run(
+                command,
+                cwd=paths.REPO_ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=TIMEOUT,
+                env={**os.environ, "LD_BIND_NOW": "1"},
+            )
         except FileNotFoundError:
             raise SetupError("valgrind is not installed (scripts/bootstrap --profiling installs it)") from None
         except subprocess.TimeoutExpired:
@@ -164,9 +213,20 @@ def native_context(executable: pathlib.Path, name: str) -> dict:
     """The run context of one short run outside valgrind: under valgrind the CPUID-based hypervisor
     detection and the clock-read cost are valgrind's, and the baseline's machine class depends on them."""
     try:
-        done = subprocess.run([str(executable), f"--benchmark_filter={families.anchored(name)}", "--benchmark_min_time=1e-9",
-                               "--benchmark_repetitions=1", "--yb_latency_seconds=0", "--benchmark_format=json"],
-                              cwd=paths.REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+        done = subprocess.run(
+            [
+                str(executable),
+                f"--benchmark_filter={families.anchored(name)}",
+                "--benchmark_min_time=1e-9",
+                "--benchmark_repetitions=1",
+                "--yb_latency_seconds=0",
+                "--benchmark_format=json",
+            ],
+            cwd=paths.REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
         return json.loads(done.stdout).get("context", {})
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return {}
@@ -205,8 +265,11 @@ def to_entries(benchmarks: list, counts: list) -> list:
         kept.pop("label", None)  # the label speaks of latency, which this mode does not measure
         if not entry.get("error_occurred"):
             if mismatch:
-                kept.update(error_occurred=True, error_message=f"{len(measured)} repetitions but a different number "
-                                                               "of measured regions under callgrind")
+                kept.update(
+                    error_occurred=True,
+                    error_message=f"{len(measured)} repetitions but a different number "
+                    "of measured regions under callgrind",
+                )
             else:
                 per_operation = next(counts) / max(1, int(entry.get("iterations", 1)))
                 kept.update(real_time=per_operation, cpu_time=per_operation, time_unit="Ir", instructions=per_operation)

@@ -16,8 +16,10 @@ def execute(args: argparse.Namespace) -> int:
     for family, executable in families.choose(families.executables("release"), wanted).items():
         description = families.describe(executable)
         print(f"{family}: {description.text}")
-        for heading, entries in (("workloads", description.workloads),
-                                 ("implementations", description.implementations)):
+        for heading, entries in (
+            ("workloads", description.workloads),
+            ("implementations", description.implementations),
+        ):
             print(f"  {heading}:")
             width = max(map(len, entries), default=0)
             for name, text in entries.items():

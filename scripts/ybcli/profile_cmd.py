@@ -45,23 +45,44 @@ ONE_ITERATION = "0.000000001"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("benchmark", metavar="NAME_OR_REGEX",
-                        help="a full benchmark name (exactly that one) or a regular expression (every match)")
+    parser.add_argument(
+        "benchmark",
+        metavar="NAME_OR_REGEX",
+        help="a full benchmark name (exactly that one) or a regular expression (every match)",
+    )
     parser.add_argument("--tool", choices=TOOLS, required=True, help="the profiler: " + ", ".join(TOOLS))
-    parser.add_argument("--seconds", type=arguments.positive_float, default=3.0, metavar="S",
-                        help="perf: minimum time of each benchmark's timed loop (default 3)")
-    parser.add_argument("--iterations", type=arguments.positive_int, default=3, metavar="N",
-                        help="callgrind and heaptrack: operations measured per benchmark (default 3)")
-    parser.add_argument("--top", type=arguments.positive_int, default=10, metavar="N",
-                        help="functions shown in the tables (default 10)")
-    parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS / "profile", metavar="DIR",
-                        help="results go to DIR/<name>/<tool>/ (default: results/profile/)")
-    parser.add_argument("--no-build", action="store_true",
-                        help="use the profile preset as it is built (for tests and repeated runs)")
+    parser.add_argument(
+        "--seconds",
+        type=arguments.positive_float,
+        default=3.0,
+        metavar="S",
+        help="perf: minimum time of each benchmark's timed loop (default 3)",
+    )
+    parser.add_argument(
+        "--iterations",
+        type=arguments.positive_int,
+        default=3,
+        metavar="N",
+        help="callgrind and heaptrack: operations measured per benchmark (default 3)",
+    )
+    parser.add_argument(
+        "--top", type=arguments.positive_int, default=10, metavar="N", help="functions shown in the tables (default 10)"
+    )
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=paths.RESULTS / "profile",
+        metavar="DIR",
+        help="results go to DIR/<name>/<tool>/ (default: results/profile/)",
+    )
+    parser.add_argument(
+        "--no-build", action="store_true", help="use the profile preset as it is built (for tests and repeated runs)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Preconditions: the tool, perf's permission, the benchmark names.
+
 
 def check_tool(tool: str) -> None:
     for executable in TOOLS[tool]:
@@ -82,12 +103,16 @@ def perf_event_modifier(paranoid, euid: int) -> str:
         return ""
     if paranoid == 2:
         return ":u"  # unprivileged: own user space only; the kernel share is then unmeasured
-    raise SetupError(f"perf is not permitted: kernel.perf_event_paranoid is {paranoid}; run as root or lower it "
-                     f"(sudo sysctl kernel.perf_event_paranoid=2)")
+    raise SetupError(
+        f"perf is not permitted: kernel.perf_event_paranoid is {paranoid}; run as root or lower it "
+        f"(sudo sysctl kernel.perf_event_paranoid=2)"
+    )
 
 
 def sanitise(name: str) -> str:
-    """A benchmark name or pattern as one folder name: 'generators/x/iterator/n:1000' -> 'generators_x_iterator_n-1000'."""
+    """A benchmark name or pattern as one folder name.
+
+    'generators/x/iterator/n:1000' -> 'generators_x_iterator_n-1000'."""
     text = name.replace(":", "-")
     text = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_.")
     return text or "pattern"
@@ -105,8 +130,7 @@ class Selection:
 def select(pattern: str, executables: dict) -> Selection:
     """The benchmarks `pattern` names: exactly one when it is a full name, else every benchmark whose
     name (as reports show it, without Google Benchmark's suffixes) the regular expression matches."""
-    listed = {family: families.benchmark_names(executable, ".")
-              for family, executable in executables.items()}
+    listed = {family: families.benchmark_names(executable, ".") for family, executable in executables.items()}
     for family, names in listed.items():
         if pattern in names:
             return Selection(family, executables[family], [pattern], families.anchored(pattern), sanitise(pattern))
@@ -117,11 +141,15 @@ def select(pattern: str, executables: dict) -> Selection:
     found = {family: [name for name in names if regex.search(name)] for family, names in listed.items()}
     found = {family: names for family, names in found.items() if names}
     if not found:
-        raise UsageError(f"no benchmark matches '{pattern}' (see `scripts/yieldbench list`, or a build's "
-                         f"bin/yb_<family> --benchmark_list_tests)")
+        raise UsageError(
+            f"no benchmark matches '{pattern}' (see `scripts/yieldbench list`, or a build's "
+            f"bin/yb_<family> --benchmark_list_tests)"
+        )
     if len(found) > 1:
-        raise UsageError(f"'{pattern}' matches benchmarks in {len(found)} families ({', '.join(found)}); "
-                         f"profile one family at a time")
+        raise UsageError(
+            f"'{pattern}' matches benchmarks in {len(found)} families ({', '.join(found)}); "
+            f"profile one family at a time"
+        )
     family, names = next(iter(found.items()))
     label = sanitise(names[0]) if len(names) == 1 else sanitise(pattern)
     return Selection(family, executables[family], names, families.anchored(*names), label)
@@ -130,12 +158,13 @@ def select(pattern: str, executables: dict) -> Selection:
 # ---------------------------------------------------------------------------------------------
 # What a profile produces, whatever the tool.
 
+
 @dataclass
 class Outcome:
-    artifacts: list = field(default_factory=list)   # (path, what it is)
-    tables: list = field(default_factory=list)      # (title, header row, rows)
-    facts: list = field(default_factory=list)       # (label, value)
-    explore: list = field(default_factory=list)     # shell commands
+    artifacts: list = field(default_factory=list)  # (path, what it is)
+    tables: list = field(default_factory=list)  # (title, header row, rows)
+    facts: list = field(default_factory=list)  # (label, value)
+    explore: list = field(default_factory=list)  # shell commands
     notes: list = field(default_factory=list)
 
 
@@ -176,7 +205,9 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def _profile(selection: Selection, out_dir: pathlib.Path, args: argparse.Namespace, modifier: str) -> None:
-    shown = ", ".join(selection.names[:3]) + (f" and {len(selection.names) - 3} more" if len(selection.names) > 3 else "")
+    shown = ", ".join(selection.names[:3]) + (
+        f" and {len(selection.names) - 3} more" if len(selection.names) > 3 else ""
+    )
     build.say(f"profiling {shown} with {args.tool} into {_shown(out_dir)}/")
 
     started = time.monotonic()
@@ -199,9 +230,14 @@ def _shown(path: pathlib.Path) -> str:
 
 
 def _benchmark_command(selection: Selection, out_dir: pathlib.Path, extra: list) -> list:
-    return [str(selection.executable), f"--benchmark_filter={selection.filter}",
-            f"--benchmark_out={out_dir / 'benchmark.json'}", "--benchmark_out_format=json",
-            "--yb_latency_seconds=0", *extra]
+    return [
+        str(selection.executable),
+        f"--benchmark_filter={selection.filter}",
+        f"--benchmark_out={out_dir / 'benchmark.json'}",
+        "--benchmark_out_format=json",
+        "--yb_latency_seconds=0",
+        *extra,
+    ]
 
 
 def _run_tool(command: list, out_dir: pathlib.Path, what: str, timeout: float, **popen) -> None:
@@ -216,8 +252,10 @@ def _run_tool(command: list, out_dir: pathlib.Path, what: str, timeout: float, *
             raise SetupError(f"{what} ran past {timeout:.0f} s and was stopped; see {_shown(log)}") from None
     text = log.read_text(encoding="utf-8", errors="replace")
     if "perf_event_paranoid" in text or "No permission to enable" in text:
-        raise SetupError(f"perf is not permitted (kernel.perf_event_paranoid is {perf_paranoid()}); run as root or "
-                         f"lower it (sudo sysctl kernel.perf_event_paranoid=2)")
+        raise SetupError(
+            f"perf is not permitted (kernel.perf_event_paranoid is {perf_paranoid()}); run as root or "
+            f"lower it (sudo sysctl kernel.perf_event_paranoid=2)"
+        )
     if done.returncode != 0:
         print("\n".join(text.splitlines()[-15:]), file=sys.stderr)
         raise SetupError(f"{what} failed (exit {done.returncode}); its output is above and in {_shown(log)}")
@@ -228,6 +266,7 @@ def _run_tool(command: list, out_dir: pathlib.Path, what: str, timeout: float, *
 
 # ---------------------------------------------------------------------------------------------
 # Which code a function is: the implementation's own, its family's shared code, or the harness.
+
 
 def implementation_of(name: str) -> str:
     parts = name.split("/")
@@ -254,8 +293,8 @@ def defined_symbols(objects: list) -> set:
 
 @dataclass
 class CodeMap:
-    own: set       # the implementation's own file(s)
-    family: set    # the rest of benchmarks/<family>/ (workloads, registration)
+    own: set  # the implementation's own file(s)
+    family: set  # the rest of benchmarks/<family>/ (workloads, registration)
     own_files: list
 
     def category(self, symbol: str, kernel: bool) -> str:
@@ -273,8 +312,11 @@ def code_map(selection: Selection) -> CodeMap:
     implementations = {implementation_of(name) for name in selection.names}
     own_objects = [o for o in objects if o.name.split(".")[0] in implementations]
     own = defined_symbols(own_objects)
-    return CodeMap(own, defined_symbols([o for o in objects if o not in own_objects]) - own,
-                   [f"benchmarks/{selection.family}/{o.name.rsplit('.', 1)[0]}" for o in own_objects])
+    return CodeMap(
+        own,
+        defined_symbols([o for o in objects if o not in own_objects]) - own,
+        [f"benchmarks/{selection.family}/{o.name.rsplit('.', 1)[0]}" for o in own_objects],
+    )
 
 
 CATEGORY_TEXT = {
@@ -283,8 +325,12 @@ CATEGORY_TEXT = {
     "harness": "harness, Google Benchmark and libraries (libc, libstdc++)",
     "kernel": "the kernel",
 }
-CATEGORY_COLOR = {"own": "hsl(28,90%,60%)", "workload": "hsl(50,85%,62%)", "harness": "hsl(205,60%,68%)",
-                  "kernel": "hsl(0,65%,66%)"}
+CATEGORY_COLOR = {
+    "own": "hsl(28,90%,60%)",
+    "workload": "hsl(50,85%,62%)",
+    "harness": "hsl(205,60%,68%)",
+    "kernel": "hsl(0,65%,66%)",
+}
 
 
 def demangle(symbols) -> dict:
@@ -298,6 +344,7 @@ def demangle(symbols) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # perf
+
 
 def hardware_cycles_available() -> bool:
     done = subprocess.run(["perf", "stat", "-x,", "-e", "cycles", "true"], capture_output=True, text=True)
@@ -327,14 +374,22 @@ def profile_perf(selection: Selection, out_dir: pathlib.Path, args, modifier: st
         region = "the whole process (this perf has no --control)"
         outcome.notes.append("perf has no --control here: samples cover the whole process, warm-up and probes included")
     try:
-        _run_tool(command + ["--"] + benchmark, out_dir, "perf record",
-                  timeout=60 + 20 * args.seconds * len(selection.names), pass_fds=fds)
+        _run_tool(
+            command + ["--"] + benchmark,
+            out_dir,
+            "perf record",
+            timeout=60 + 20 * args.seconds * len(selection.names),
+            pass_fds=fds,
+        )
     finally:
         for fd in fds:
             os.close(fd)
 
-    script = subprocess.run(["perf", "script", "-i", str(data), "--no-demangle", "-F", "comm,period,ip,sym,dso"],
-                            capture_output=True, text=True)
+    script = subprocess.run(
+        ["perf", "script", "-i", str(data), "--no-demangle", "-F", "comm,period,ip,sym,dso"],
+        capture_output=True,
+        text=True,
+    )
     if script.returncode != 0:
         raise SetupError(f"perf script failed: {script.stderr.strip().splitlines()[-1:] or script.returncode}")
     samples = parse_perf_script(script.stdout)
@@ -362,28 +417,55 @@ def profile_perf(selection: Selection, out_dir: pathlib.Path, args, modifier: st
     folded_file = out_dir / "perf.folded"
     folded_file.write_text(flamegraph.folded_text(folded), encoding="utf-8")
     svg = out_dir / "flamegraph.svg"
-    svg.write_text(flamegraph.render(
-        folded, f"perf {event}: {', '.join(selection.names)}", "ns of CPU time" if event.startswith("cpu-clock") else event.split(":")[0],
-        color=lambda name: CATEGORY_COLOR[categories.get(name, "harness")]), encoding="utf-8")
+    svg.write_text(
+        flamegraph.render(
+            folded,
+            f"perf {event}: {', '.join(selection.names)}",
+            "ns of CPU time" if event.startswith("cpu-clock") else event.split(":")[0],
+            color=lambda name: CATEGORY_COLOR[categories.get(name, "harness")],
+        ),
+        encoding="utf-8",
+    )
 
     unit = "samples"
     rows = []
-    for name, weight in sorted(self_weight.items(), key=lambda item: -item[1])[:args.top]:
+    for name, weight in sorted(self_weight.items(), key=lambda item: -item[1])[: args.top]:
         rows.append([_pct(weight, total, 2), _pct(total_weight.get(name, 0), total, 2), categories.get(name, ""), name])
-    outcome.tables.append((f"top {args.top} functions by self samples ({len(samples):,} {unit})",
-                           ["self", "with callees", "code", "function"], rows))
-    outcome.tables.append(("where the samples fell (leaf frame)", ["share", "code"],
-                           [[_pct(weight, total, 2), CATEGORY_TEXT[category]] for category, weight in by_category.items()]))
-    outcome.facts += [("event", event + ("  (no hardware counters on this machine)" if event.startswith("cpu-clock") else "")),
-                      ("call graph", "frame pointers (--call-graph fp)"), ("measured region", region),
-                      ("samples", f"{len(samples):,} (shares weighted by each sample's period)"), ("own code", ", ".join(codes.own_files) or "(no object file found)")]
+    outcome.tables.append(
+        (
+            f"top {args.top} functions by self samples ({len(samples):,} {unit})",
+            ["self", "with callees", "code", "function"],
+            rows,
+        )
+    )
+    outcome.tables.append(
+        (
+            "where the samples fell (leaf frame)",
+            ["share", "code"],
+            [[_pct(weight, total, 2), CATEGORY_TEXT[category]] for category, weight in by_category.items()],
+        )
+    )
+    outcome.facts += [
+        ("event", event + ("  (no hardware counters on this machine)" if event.startswith("cpu-clock") else "")),
+        ("call graph", "frame pointers (--call-graph fp)"),
+        ("measured region", region),
+        ("samples", f"{len(samples):,} (shares weighted by each sample's period)"),
+        ("own code", ", ".join(codes.own_files) or "(no object file found)"),
+    ]
     if modifier == ":u":
-        outcome.notes.append("user space only (kernel.perf_event_paranoid is 2 and not root): the kernel share is not measured")
-    outcome.artifacts += [(data, "perf's recording"), (folded_file, "folded stacks (one line per distinct stack)"),
-                          (svg, "flame graph (open in a browser; click to zoom)")]
-    outcome.explore += [f"perf report -i {_shown(data)}",
-                        f"perf report -i {_shown(data)} --no-children --sort symbol",
-                        f"perf annotate -i {_shown(data)}"]
+        outcome.notes.append(
+            "user space only (kernel.perf_event_paranoid is 2 and not root): the kernel share is not measured"
+        )
+    outcome.artifacts += [
+        (data, "perf's recording"),
+        (folded_file, "folded stacks (one line per distinct stack)"),
+        (svg, "flame graph (open in a browser; click to zoom)"),
+    ]
+    outcome.explore += [
+        f"perf report -i {_shown(data)}",
+        f"perf report -i {_shown(data)} --no-children --sort symbol",
+        f"perf annotate -i {_shown(data)}",
+    ]
     _benchmark_result(outcome, out_dir)
     return outcome
 
@@ -428,9 +510,13 @@ def _benchmark_result(outcome: Outcome, out_dir: pathlib.Path) -> None:
         return
     for entry in entries:
         if entry.get("run_type") == "iteration" and "real_time" in entry:
-            outcome.facts.append((f"time/op under the profiler ({entry['name']})",
-                                  f"{entry['real_time']:.4g} {entry.get('time_unit', 'ns')} "
-                                  f"({entry.get('iterations', '?')} iterations)"))
+            outcome.facts.append(
+                (
+                    f"time/op under the profiler ({entry['name']})",
+                    f"{entry['real_time']:.4g} {entry.get('time_unit', 'ns')} "
+                    f"({entry.get('iterations', '?')} iterations)",
+                )
+            )
             break
     outcome.artifacts.append((path, "Google Benchmark's JSON of the profiled run (times include the profiler)"))
 
@@ -438,16 +524,28 @@ def _benchmark_result(outcome: Outcome, out_dir: pathlib.Path) -> None:
 # ---------------------------------------------------------------------------------------------
 # callgrind
 
+
 def profile_callgrind(selection: Selection, out_dir: pathlib.Path, args, _modifier: str) -> Outcome:
     outcome = Outcome()
     data = out_dir / "callgrind.out"
-    benchmark = _benchmark_command(selection, out_dir, [f"--benchmark_min_time={ONE_ITERATION}",
-                                                        f"--benchmark_repetitions={args.iterations}",
-                                                        "--benchmark_report_aggregates_only=false"])
+    benchmark = _benchmark_command(
+        selection,
+        out_dir,
+        [
+            f"--benchmark_min_time={ONE_ITERATION}",
+            f"--benchmark_repetitions={args.iterations}",
+            "--benchmark_report_aggregates_only=false",
+        ],
+    )
     # LD_BIND_NOW: the dynamic linker's lazy symbol lookups would otherwise land in the first
     # measured operation (they are a one-time cost, not the implementation's).
-    _run_tool(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={data}", "--"]
-              + benchmark, out_dir, "valgrind --tool=callgrind", timeout=600, env={**os.environ, "LD_BIND_NOW": "1"})
+    _run_tool(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={data}", "--"] + benchmark,
+        out_dir,
+        "valgrind --tool=callgrind",
+        timeout=600,
+        env={**os.environ, "LD_BIND_NOW": "1"},
+    )
     exclusive = callgrind_annotate(data, inclusive=False)
     inclusive = callgrind_annotate(data, inclusive=True)
     total = exclusive.pop("PROGRAM TOTALS", (None, 0))[1] or sum(cost for _, cost in exclusive.values())
@@ -462,24 +560,35 @@ def profile_callgrind(selection: Selection, out_dir: pathlib.Path, args, _modifi
         return [_count_pct(first, total), _count_pct(second, total), code, _short(function), _short(file, 60)]
 
     header = ["exclusive", "inclusive", "code", "function", "file"]
-    by_self = sorted(exclusive.items(), key=lambda item: -item[1][1])[:args.top]
-    by_incl = sorted(inclusive.items(), key=lambda item: -item[1][1])[:args.top]
-    outcome.tables.append((f"top {args.top} functions by exclusive instructions (Ir, {total:,} in all)", header,
-                           [row(f, cost, inclusive.get(f, ("", 0))[1]) for f, (_, cost) in by_self]))
+    by_self = sorted(exclusive.items(), key=lambda item: -item[1][1])[: args.top]
+    by_incl = sorted(inclusive.items(), key=lambda item: -item[1][1])[: args.top]
+    outcome.tables.append(
+        (
+            f"top {args.top} functions by exclusive instructions (Ir, {total:,} in all)",
+            header,
+            [row(f, cost, inclusive.get(f, ("", 0))[1]) for f, (_, cost) in by_self],
+        )
+    )
     incl_rows = [row(f, exclusive.get(f, ("", 0))[1], cost) for f, (_, cost) in by_incl]
     outcome.tables.append((f"top {args.top} functions by inclusive instructions", header, incl_rows))
     table_file = out_dir / "top_functions.txt"
     table_file.write_text("\n\n".join(_plain_table(*table) for table in outcome.tables) + "\n", encoding="utf-8")
     per_op = total / (args.iterations * len(selection.names)) if total else 0
-    outcome.facts += [("measured region", "the timed loop only (CALLGRIND_START/STOP_INSTRUMENTATION, --instr-atstart=no)"),
-                      ("operations measured", f"{args.iterations} per benchmark (each repetition is one iteration)"),
-                      ("instructions (Ir)", f"{total:,} in all, {per_op:,.0f} per operation"),
-                      ("own code", ", ".join(codes.own_files) or "(no object file found)")]
+    outcome.facts += [
+        ("measured region", "the timed loop only (CALLGRIND_START/STOP_INSTRUMENTATION, --instr-atstart=no)"),
+        ("operations measured", f"{args.iterations} per benchmark (each repetition is one iteration)"),
+        ("instructions (Ir)", f"{total:,} in all, {per_op:,.0f} per operation"),
+        ("own code", ", ".join(codes.own_files) or "(no object file found)"),
+    ]
     outcome.artifacts += [(data, "callgrind's profile"), (table_file, "top functions, exclusive and inclusive")]
-    outcome.explore += [f"callgrind_annotate {_shown(data)}",
-                        f"callgrind_annotate --inclusive=yes --tree=caller {_shown(data)}"]
+    outcome.explore += [
+        f"callgrind_annotate {_shown(data)}",
+        f"callgrind_annotate --inclusive=yes --tree=caller {_shown(data)}",
+    ]
     for path in codes.own_files:
-        outcome.explore.append(f"callgrind_annotate --auto=no {_shown(data)} {paths.REPO_ROOT / path}   # per source line")
+        outcome.explore.append(
+            f"callgrind_annotate --auto=no {_shown(data)} {paths.REPO_ROOT / path}   # per source line"
+        )
     if shutil.which("kcachegrind"):
         outcome.explore.append(f"kcachegrind {_shown(data)}")
     else:
@@ -491,8 +600,17 @@ def callgrind_annotate(data: pathlib.Path, inclusive: bool) -> dict:
     """function -> (its main file, Ir), from callgrind_annotate's listing (every function: --threshold=100).
     A function's lines in several files (inlined headers) are one entry: exclusive costs add up,
     inclusive ones are the largest (each file's entry already counts the callees)."""
-    done = subprocess.run(["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100",
-                           "--auto=no", str(data)], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "callgrind_annotate",
+            f"--inclusive={'yes' if inclusive else 'no'}",
+            "--threshold=100",
+            "--auto=no",
+            str(data),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SetupError(f"callgrind_annotate failed: {done.stderr.strip().splitlines()[-1:]}")
     costs, best = {}, {}
@@ -525,32 +643,48 @@ def _count_pct(count: int, total: int) -> str:
 
 def _short(function: str, width: int = 110) -> str:
     function = function.replace(str(paths.REPO_ROOT) + "/", "")
-    return function if len(function) <= width else function[:width - 2] + ".."
+    return function if len(function) <= width else function[: width - 2] + ".."
 
 
 # ---------------------------------------------------------------------------------------------
 # heaptrack
 
-ALLOCATOR_FRAMES = re.compile(r"^(operator new|operator delete|malloc|calloc|realloc|free|posix_memalign|aligned_alloc|"
-                              r"std::|__gnu_cxx::|__new_allocator|yb::heap::|void std::|<unresolved|\?\?)")
+ALLOCATOR_FRAMES = re.compile(
+    r"^(operator new|operator delete|malloc|calloc|realloc|free|posix_memalign|aligned_alloc|"
+    r"std::|__gnu_cxx::|__new_allocator|yb::heap::|void std::|<unresolved|\?\?)"
+)
 
 
-ALLOCATOR_FILES = {"heap_counter.cpp", "new_allocator.h", "allocator.h", "alloc_traits.h", "stl_vector.h",
-                   "vector.tcc", "basic_string.h", "basic_string.tcc", "stl_construct.h", "stl_uninitialized.h"}
+ALLOCATOR_FILES = {
+    "heap_counter.cpp",
+    "new_allocator.h",
+    "allocator.h",
+    "alloc_traits.h",
+    "stl_vector.h",
+    "vector.tcc",
+    "basic_string.h",
+    "basic_string.tcc",
+    "stl_construct.h",
+    "stl_uninitialized.h",
+}
 
 
 def profile_heaptrack(selection: Selection, out_dir: pathlib.Path, args, _modifier: str) -> Outcome:
     outcome = Outcome()
-    benchmark = _benchmark_command(selection, out_dir, [f"--benchmark_min_time={ONE_ITERATION}",
-                                                        f"--benchmark_repetitions={args.iterations}"])
+    benchmark = _benchmark_command(
+        selection, out_dir, [f"--benchmark_min_time={ONE_ITERATION}", f"--benchmark_repetitions={args.iterations}"]
+    )
     _run_tool(["heaptrack", "-o", str(out_dir / "heaptrack")] + benchmark, out_dir, "heaptrack", timeout=600)
     found = sorted(out_dir.glob("heaptrack.*")) + sorted(out_dir.glob("heaptrack"))
     data = next((path for path in found if path.suffix in (".zst", ".gz") or path.name == "heaptrack"), None)
     if data is None:
         raise SetupError(f"heaptrack wrote no data file in {_shown(out_dir)}; see {_shown(out_dir / 'run.log')}")
 
-    printed = subprocess.run(["heaptrack_print", "-f", str(data), "-p", "1", "-a", "1", "-T", "0", "-n", "20", "-s", "10"],
-                             capture_output=True, text=True)
+    printed = subprocess.run(
+        ["heaptrack_print", "-f", str(data), "-p", "1", "-a", "1", "-T", "0", "-n", "20", "-s", "10"],
+        capture_output=True,
+        text=True,
+    )
     if printed.returncode != 0:
         raise SetupError(f"heaptrack_print failed: {printed.stderr.strip().splitlines()[-1:]}")
     report = out_dir / "heaptrack.txt"
@@ -559,8 +693,25 @@ def profile_heaptrack(selection: Selection, out_dir: pathlib.Path, args, _modifi
     stacks = {}
     for cost in ("allocations", "peak"):
         folded = out_dir / f"heaptrack.{cost}.folded"
-        subprocess.run(["heaptrack_print", "-f", str(data), "-p", "0", "-a", "0", "-T", "0",
-                        "--flamegraph-cost-type", cost, "-F", str(folded)], capture_output=True, text=True)
+        subprocess.run(
+            [
+                "heaptrack_print",
+                "-f",
+                str(data),
+                "-p",
+                "0",
+                "-a",
+                "0",
+                "-T",
+                "0",
+                "--flamegraph-cost-type",
+                cost,
+                "-F",
+                str(folded),
+            ],
+            capture_output=True,
+            text=True,
+        )
         stacks[cost] = flamegraph.parse_folded(folded.read_text(errors="replace")) if folded.exists() else {}
         outcome.artifacts.append((folded, f"folded allocation stacks, cost: {cost}"))
 
@@ -574,7 +725,11 @@ def profile_heaptrack(selection: Selection, out_dir: pathlib.Path, args, _modifi
         frames = [frame for frame in stack if frame]
         for frame in reversed(frames):
             name, _, file = frame.rpartition(" (") if frame.endswith(")") and " (" in frame else (frame, "", "")
-            if ALLOCATOR_FRAMES.match(name) or file.rstrip(")") in ALLOCATOR_FILES or name in ("allocate", "deallocate"):
+            if (
+                ALLOCATOR_FRAMES.match(name)
+                or file.rstrip(")") in ALLOCATOR_FILES
+                or name in ("allocate", "deallocate")
+            ):
                 continue
             return frame
         return frames[-1] if frames else "?"
@@ -585,16 +740,24 @@ def profile_heaptrack(selection: Selection, out_dir: pathlib.Path, args, _modifi
             entry = sites.setdefault(site(stack), {"allocations": 0, "peak": 0})
             entry[cost] += count
     rows = []
-    for name, entry in sorted(sites.items(), key=lambda item: (-item[1]["peak"], -item[1]["allocations"]))[:args.top]:
+    for name, entry in sorted(sites.items(), key=lambda item: (-item[1]["peak"], -item[1]["allocations"]))[: args.top]:
         function, _, file = name.rpartition(" (") if name.endswith(")") and " (" in name else (name, "", "")
         own = function in own_names or file.rstrip(")") in own_files
         rows.append([_bytes(entry["peak"]), f"{entry['allocations']:,}", "own" if own else "", name])
-    outcome.tables.append((f"allocations by call site (top {args.top} by bytes at the peak)",
-                           ["at peak", "allocations", "code", "call site"], rows))
+    outcome.tables.append(
+        (
+            f"allocations by call site (top {args.top} by bytes at the peak)",
+            ["at peak", "allocations", "code", "call site"],
+            rows,
+        )
+    )
     summary = heaptrack_summary(printed.stdout)
     histogram = out_dir / "heaptrack.sizes.txt"
-    subprocess.run(["heaptrack_print", "-f", str(data), "-p", "0", "-a", "0", "-T", "0", "-H", str(histogram)],
-                   capture_output=True, text=True)
+    subprocess.run(
+        ["heaptrack_print", "-f", str(data), "-p", "0", "-a", "0", "-T", "0", "-H", str(histogram)],
+        capture_output=True,
+        text=True,
+    )
     total_bytes = _histogram_total(histogram)
     if total_bytes is not None:
         summary["total allocated"] = f"{_bytes(total_bytes)} (the whole process, from the size histogram)"
@@ -603,24 +766,42 @@ def profile_heaptrack(selection: Selection, out_dir: pathlib.Path, args, _modifi
     if per_op:
         summary["one operation (harness counters)"] = per_op
     outcome.facts += [(label, value) for label, value in summary.items()]
-    outcome.facts += [("measured region", "the whole process (warm-up, memory probe and harness included); "
-                                          f"{args.iterations} timed operation(s) per benchmark"),
-                      ("own code", ", ".join(codes.own_files) or "(no object file found)")]
+    outcome.facts += [
+        (
+            "measured region",
+            "the whole process (warm-up, memory probe and harness included); "
+            f"{args.iterations} timed operation(s) per benchmark",
+        ),
+        ("own code", ", ".join(codes.own_files) or "(no object file found)"),
+    ]
     svg = out_dir / "flamegraph.svg"
-    svg.write_text(flamegraph.render(stacks["peak"] or stacks["allocations"],
-                                     f"heaptrack, bytes at the peak: {', '.join(selection.names)}",
-                                     "bytes" if stacks["peak"] else "allocations"), encoding="utf-8")
+    svg.write_text(
+        flamegraph.render(
+            stacks["peak"] or stacks["allocations"],
+            f"heaptrack, bytes at the peak: {', '.join(selection.names)}",
+            "bytes" if stacks["peak"] else "allocations",
+        ),
+        encoding="utf-8",
+    )
     svg_calls = out_dir / "flamegraph_allocations.svg"
-    svg_calls.write_text(flamegraph.render(stacks["allocations"], f"heaptrack, allocation calls: "
-                                           f"{', '.join(selection.names)}", "allocations"), encoding="utf-8")
+    svg_calls.write_text(
+        flamegraph.render(
+            stacks["allocations"], f"heaptrack, allocation calls: " f"{', '.join(selection.names)}", "allocations"
+        ),
+        encoding="utf-8",
+    )
     outcome.artifacts[:0] = [(data, "heaptrack's recording"), (report, "heaptrack_print's report")]
-    outcome.artifacts += [(svg, "allocation flame graph, bytes at the peak"),
-                          (svg_calls, "allocation flame graph, number of allocations")]
+    outcome.artifacts += [
+        (svg, "allocation flame graph, bytes at the peak"),
+        (svg_calls, "allocation flame graph, number of allocations"),
+    ]
     outcome.explore += [f"heaptrack_print {_shown(data)}", f"heaptrack_print -l 1 {_shown(data)}   # leaks too"]
     if shutil.which("heaptrack_gui"):
         outcome.explore.append(f"heaptrack_gui {_shown(data)}")
     else:
-        outcome.notes.append("heaptrack_gui is not installed (apt-get install heaptrack-gui, on a machine with a display)")
+        outcome.notes.append(
+            "heaptrack_gui is not installed (apt-get install heaptrack-gui, on a machine with a display)"
+        )
     _benchmark_result(outcome, out_dir)
     return outcome
 
@@ -645,15 +826,22 @@ def _heap_counters(path: pathlib.Path) -> str:
         return ""
     if "heap_allocs" not in entry:
         return ""
-    return (f"{entry['heap_allocs']:.0f} allocations, peak {_bytes(entry.get('heap_peak_bytes', 0))}, "
-            f"total {_bytes(entry.get('heap_total_bytes', 0))}")
+    return (
+        f"{entry['heap_allocs']:.0f} allocations, peak {_bytes(entry.get('heap_peak_bytes', 0))}, "
+        f"total {_bytes(entry.get('heap_total_bytes', 0))}"
+    )
 
 
 def heaptrack_summary(text: str) -> dict:
-    labels = {"calls to allocation functions": "allocation calls", "temporary memory allocations": "temporary allocations",
-              "peak heap memory consumption": "peak heap", "peak RSS (including heaptrack overhead)": "peak RSS (with heaptrack)",
-              "total memory leaked": "leaked at exit", "bytes allocated in total (ignoring deallocations)": "total allocated",
-              "total runtime": "runtime"}
+    labels = {
+        "calls to allocation functions": "allocation calls",
+        "temporary memory allocations": "temporary allocations",
+        "peak heap memory consumption": "peak heap",
+        "peak RSS (including heaptrack overhead)": "peak RSS (with heaptrack)",
+        "total memory leaked": "leaked at exit",
+        "bytes allocated in total (ignoring deallocations)": "total allocated",
+        "total runtime": "runtime",
+    }
     found = {}
     for line in text.splitlines():
         label, _, value = line.partition(":")
@@ -673,12 +861,20 @@ def _bytes(count: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # Output: the terminal and index.html.
 
+
 def _plain_table(title: str, header: list, rows: list) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
+    widths = (
+        [max(len(str(cell)) for cell in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
+    )
     lines = [title]
     for cells in [header] + rows:
-        lines.append("  " + "  ".join(str(cell).rjust(width) if index < len(cells) - 1 and index < 2 else
-                                      str(cell).ljust(width) for index, (cell, width) in enumerate(zip(cells, widths))).rstrip())
+        lines.append(
+            "  "
+            + "  ".join(
+                str(cell).rjust(width) if index < len(cells) - 1 and index < 2 else str(cell).ljust(width)
+                for index, (cell, width) in enumerate(zip(cells, widths))
+            ).rstrip()
+        )
     return "\n".join(lines)
 
 
@@ -697,18 +893,23 @@ def render_terminal(selection: Selection, tool: str, outcome: Outcome) -> str:
 
 def render_page(selection: Selection, tool: str, outcome: Outcome, out_dir: pathlib.Path) -> str:
     esc = html.escape
-    parts = [f"<!doctype html><meta charset='utf-8'><title>{esc(tool)}: {esc(selection.label)}</title>",
-             "<style>body{font:14px sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse;margin:.5em 0 1.5em}"
-             "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}td.n{text-align:right;white-space:nowrap}"
-             "code{background:#f4f4f4;padding:1px 4px}td.own{background:hsl(28,90%,85%)}</style>",
-             f"<h1>{esc(tool)} profile</h1><table>"]
+    parts = [
+        f"<!doctype html><meta charset='utf-8'><title>{esc(tool)}: {esc(selection.label)}</title>",
+        "<style>body{font:14px sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse;margin:.5em 0 1.5em}"
+        "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}td.n{text-align:right;white-space:nowrap}"
+        "code{background:#f4f4f4;padding:1px 4px}td.own{background:hsl(28,90%,85%)}</style>",
+        f"<h1>{esc(tool)} profile</h1><table>",
+    ]
     for label, value in outcome.facts:
         parts.append(f"<tr><th>{esc(label)}</th><td>{value if label == 'benchmarks' else esc(str(value))}</td></tr>")
     parts.append("</table>")
     for path, what in outcome.artifacts:
         if path.suffix == ".svg":
-            parts.append(f"<h2>{esc(what)}</h2><p><a href='{esc(path.name)}'><img src='{esc(path.name)}' style='max-width:100%'></a>"
-                         f" <br><small>(open <a href='{esc(path.name)}'>{esc(path.name)}</a> on its own to zoom)</small></p>")
+            parts.append(
+                f"<h2>{esc(what)}</h2><p><a href='{esc(path.name)}'>"
+                f"<img src='{esc(path.name)}' style='max-width:100%'></a>"
+                f" <br><small>(open <a href='{esc(path.name)}'>{esc(path.name)}</a> on its own to zoom)</small></p>"
+            )
     for title, header, rows in outcome.tables:
         parts.append(f"<h2>{esc(title)}</h2><table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr>")
         for row in rows:

@@ -31,8 +31,11 @@ def merge(outputs: dict, metadata: dict) -> dict:
         merged["context"]["executables"].append(context.get("executable", family))
         # What one family says differently (the Python track's interpreter and unmeasured metrics,
         # say) is kept per family rather than lost under the first family's context.
-        own = {key: value for key, value in context.items()
-               if key not in ("executable", "date", "load_avg") and merged["context"].get(key) != value}
+        own = {
+            key: value
+            for key, value in context.items()
+            if key not in ("executable", "date", "load_avg") and merged["context"].get(key) != value
+        }
         if own:
             differing[family] = own
         merged["benchmarks"].extend(output.get("benchmarks", []))

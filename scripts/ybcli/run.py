@@ -14,11 +14,11 @@ from .supervisor import FamilyRun, Interrupted
 
 @dataclass(frozen=True)
 class Profile:
-    min_time: float         # seconds per benchmark repetition (Google Benchmark 1.7.1 takes plain seconds)
+    min_time: float  # seconds per benchmark repetition (Google Benchmark 1.7.1 takes plain seconds)
     repetitions: int
     latency_seconds: float  # budget of each benchmark's per-operation latency pass
-    interleave: bool        # random interleaving of repetitions (GB's answer to drift between benchmarks)
-    budget_seconds: float   # the watchdog's limit on one benchmark (all its calls); the slowest quick one takes ~10 s
+    interleave: bool  # random interleaving of repetitions (GB's answer to drift between benchmarks)
+    budget_seconds: float  # the watchdog's limit on one benchmark (all its calls); the slowest quick one takes ~10 s
     purpose: str
 
 
@@ -30,25 +30,52 @@ PROFILES = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--family", action="append", default=[], metavar="F",
-                        help="run only this family (repeatable, or comma-separated); default: all")
-    parser.add_argument("--filter", default=".", metavar="RE",
-                        help="run only benchmarks whose name matches this regular expression")
-    parser.add_argument("--profile", choices=PROFILES, default="quick",
-                        help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()))
-    parser.add_argument("--repetitions", type=arguments.positive_int, metavar="N",
-                        help="repetitions per benchmark (overrides the profile's)")
-    parser.add_argument("--measure", choices=("time", "instructions"), default="time",
-                        help="time: wall clock per operation (default); instructions: callgrind instructions per "
-                             "operation, one operation per repetition, generators and coroutines only "
-                             "(see scripts/ybcli/instructions.py)")
-    parser.add_argument("--timeout", type=arguments.positive_float, metavar="SECONDS",
-                        help="the watchdog's limit on one benchmark, all its repetitions together (default: the "
-                             "profile's: " + ", ".join(f"{name} {p.budget_seconds:g} s" for name, p in PROFILES.items())
-                             + "); a benchmark past it is ended with its process group and recorded as failed")
-    parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR",
-                        help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it "
-                             "(default: results/)")
+    parser.add_argument(
+        "--family",
+        action="append",
+        default=[],
+        metavar="F",
+        help="run only this family (repeatable, or comma-separated); default: all",
+    )
+    parser.add_argument(
+        "--filter", default=".", metavar="RE", help="run only benchmarks whose name matches this regular expression"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="quick",
+        help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()),
+    )
+    parser.add_argument(
+        "--repetitions",
+        type=arguments.positive_int,
+        metavar="N",
+        help="repetitions per benchmark (overrides the profile's)",
+    )
+    parser.add_argument(
+        "--measure",
+        choices=("time", "instructions"),
+        default="time",
+        help="time: wall clock per operation (default); instructions: callgrind instructions per "
+        "operation, one operation per repetition, generators and coroutines only "
+        "(see scripts/ybcli/instructions.py)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=arguments.positive_float,
+        metavar="SECONDS",
+        help="the watchdog's limit on one benchmark, all its repetitions together (default: the "
+        "profile's: "
+        + ", ".join(f"{name} {p.budget_seconds:g} s" for name, p in PROFILES.items())
+        + "); a benchmark past it is ended with its process group and recorded as failed",
+    )
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=paths.RESULTS,
+        metavar="DIR",
+        help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it " "(default: results/)",
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -56,6 +83,7 @@ def execute(args: argparse.Namespace) -> int:
     repetitions = args.repetitions or profile.repetitions
     if getattr(args, "measure", "time") == "instructions":
         from . import instructions
+
         return instructions.execute(args, args.repetitions or profile.repetitions)
     wanted = [name for value in args.family for name in value.split(",") if name]
     # Everything that can be checked without the build is, so a typo costs no minutes of building.
@@ -64,7 +92,9 @@ def execute(args: argparse.Namespace) -> int:
     results.check_results_folder(args.out.resolve())
 
     # Both explicitly: a shell starts background jobs with SIGINT ignored, and `kill -INT` must still work.
-    previous_handlers = {number: signal.signal(number, _raise_interrupted) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous_handlers = {
+        number: signal.signal(number, _raise_interrupted) for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         return _run_suite(args, profile, repetitions, wanted)
     except Interrupted as interruption:  # while building or listing, or a second one while writing
@@ -86,14 +116,18 @@ def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wan
 
     results_root = args.out.resolve()
     run_id, run_dir = _new_run_dir(results_root, args.profile)
-    build.say(f"running {total} benchmarks ({args.profile} profile, {repetitions} repetition(s)) into "
-              f"{_shown(run_dir)}/")
+    build.say(
+        f"running {total} benchmarks ({args.profile} profile, {repetitions} repetition(s)) into " f"{_shown(run_dir)}/"
+    )
 
     progress = Progress(total)
-    arguments = [f"--benchmark_min_time={profile.min_time}", f"--benchmark_repetitions={repetitions}",
-                 f"--yb_latency_seconds={profile.latency_seconds}",
-                 f"--benchmark_enable_random_interleaving={'true' if profile.interleave else 'false'}",
-                 "--benchmark_report_aggregates_only=false"]
+    arguments = [
+        f"--benchmark_min_time={profile.min_time}",
+        f"--benchmark_repetitions={repetitions}",
+        f"--yb_latency_seconds={profile.latency_seconds}",
+        f"--benchmark_enable_random_interleaving={'true' if profile.interleave else 'false'}",
+        "--benchmark_report_aggregates_only=false",
+    ]
     budget = args.timeout or profile.budget_seconds
     runs, interrupted = [], None
     try:
@@ -107,9 +141,16 @@ def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wan
     outputs = {run.family: run.output() for run in runs if run.output() is not None}
     failures = [failure for run in runs for failure in run.failures]
     metadata = {
-        "version": "0.1.0", "run_id": run_id, "profile": args.profile, "repetitions": repetitions,
-        "min_time": profile.min_time, "budget_seconds": budget, "families": list(outputs),
-        "partial": bool(failures) or interrupted is not None, "interrupted": interrupted, "failures": failures,
+        "version": "0.1.0",
+        "run_id": run_id,
+        "profile": args.profile,
+        "repetitions": repetitions,
+        "min_time": profile.min_time,
+        "budget_seconds": budget,
+        "families": list(outputs),
+        "partial": bool(failures) or interrupted is not None,
+        "interrupted": interrupted,
+        "failures": failures,
         "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
     }
     document = results.merge(outputs, metadata)
@@ -117,8 +158,10 @@ def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wan
     results.write_atomically(results_file, document)
     if interrupted:
         # The previous run stays the latest: a half run must not replace a whole one in charts and gates.
-        build.say(f"interrupted by {interrupted}: wrote the {len(document['benchmarks'])} entries finished so far to "
-                  f"{_shown(results_file)}, marked partial; {_shown(results_root / 'latest')} is unchanged")
+        build.say(
+            f"interrupted by {interrupted}: wrote the {len(document['benchmarks'])} entries finished so far to "
+            f"{_shown(results_file)}, marked partial; {_shown(results_root / 'latest')} is unchanged"
+        )
         return 128 + signal.Signals[interrupted].value
     results.point_latest(results_root, run_dir)
 
@@ -126,10 +169,12 @@ def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wan
     print(summary.render(document))
     errors = progress.errors
     stopped = [failure for failure in failures if "benchmark" not in failure]
-    build.say(f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
-              + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
-              + (f"; {errors} benchmark(s) failed" if errors else "")
-              + "".join(f"; {failure['family']}: {failure['reason']}" for failure in stopped))
+    build.say(
+        f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
+        + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
+        + (f"; {errors} benchmark(s) failed" if errors else "")
+        + "".join(f"; {failure['family']}: {failure['reason']}" for failure in stopped)
+    )
     _write_report(results_file, run_dir / "report")
     return 1 if errors or stopped else 0
 
@@ -141,6 +186,7 @@ def _raise_interrupted(signum, frame):
 def _write_report(results_file: pathlib.Path, report_dir: pathlib.Path) -> None:
     """Charts and pages beside the results; a report that fails costs the report, never the results."""
     import reports  # matplotlib is slow to import: only when there is something to draw
+
     build.say("drawing the report")
     if reports.main([str(results_file), "--out", str(report_dir), "--quiet"]) == 0:
         build.say(f"report: {_shown(report_dir / 'index.html')} and {_shown(report_dir / 'summary.md')}")

@@ -78,8 +78,9 @@ def tables(document: dict) -> list:
         for shared, rows in sorted(by_shared.items(), key=lambda item: [_sort_key(v) for _, v in item[0]]):
             title = f"{family}/{workload}" + "".join(f"  {key}:{value}" for key, value in shared)
             rows.sort(key=lambda row: math.inf if row[1].get("error_occurred") else to_ns(row[1]))
-            notes = [f"{label}: {entry.get('error_message', '')}" for label, entry, _ in rows
-                     if entry.get("error_occurred")]
+            notes = [
+                f"{label}: {entry.get('error_message', '')}" for label, entry, _ in rows if entry.get("error_occurred")
+            ]
             result.append((title, [_row(label, entry, verdict) for label, entry, verdict in rows], notes))
     return result
 
@@ -97,9 +98,16 @@ def _row(label: str, entry: dict, verdict) -> tuple:
         return (label, verdict, "(below)", "", "", "", "", "")
     ctx = [entry.get(key) for key in ("ctx_voluntary", "ctx_involuntary")]
     ctx_text = "-" if None in ctx else f"{sum(ctx):.3g}"
-    return (label, format_time(to_ns(entry)), format_rate(entry.get("items_per_second")),
-            format_bytes(entry.get("heap_peak_bytes")), format_bytes(entry.get("rss_peak_bytes")),
-            format_bytes(entry.get("bytes_per_unit")), ctx_text, noise_text(verdict))
+    return (
+        label,
+        format_time(to_ns(entry)),
+        format_rate(entry.get("items_per_second")),
+        format_bytes(entry.get("heap_peak_bytes")),
+        format_bytes(entry.get("rss_peak_bytes")),
+        format_bytes(entry.get("bytes_per_unit")),
+        ctx_text,
+        noise_text(verdict),
+    )
 
 
 def render(document: dict) -> str:
@@ -108,8 +116,10 @@ def render(document: dict) -> str:
         widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
         lines.append(title)
         for row in [COLUMNS, *rows]:
-            lines.append("  " + "  ".join(row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i])
-                                          for i in range(len(COLUMNS))))
+            lines.append(
+                "  "
+                + "  ".join(row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i]) for i in range(len(COLUMNS)))
+            )
         lines.extend(f"  - {note}" for note in notes)
         lines.append("")
     return "\n".join(lines)

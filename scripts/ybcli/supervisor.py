@@ -33,6 +33,7 @@ class Interrupted(Exception):
 @dataclass
 class FamilyRun:
     """What one family produced: Google Benchmark documents (one per start of its executable) and failures."""
+
     family: str
     documents: list = field(default_factory=list)
     failures: list = field(default_factory=list)
@@ -46,8 +47,16 @@ class FamilyRun:
         merged["benchmarks"] += [failure_entry(failure) for failure in self.failures if "benchmark" in failure]
         return merged
 
-    def run(self, executable: pathlib.Path, regex: str, planned: list, arguments: list, budget_seconds: float,
-            run_dir: pathlib.Path, progress) -> None:
+    def run(
+        self,
+        executable: pathlib.Path,
+        regex: str,
+        planned: list,
+        arguments: list,
+        budget_seconds: float,
+        run_dir: pathlib.Path,
+        progress,
+    ) -> None:
         """Runs `planned` (the names `regex` selects) to the end, restarting after each benchmark that fails.
         Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`."""
         remaining = list(planned)
@@ -58,8 +67,14 @@ class FamilyRun:
                 attempt += 1
                 raw = run_dir / f".{self.family}.{attempt}.gb.json"
                 selection = regex if attempt == 1 else families.anchored(*remaining)
-                command = [str(executable), f"--benchmark_filter={selection}", f"--benchmark_out={raw}",
-                           "--benchmark_out_format=json", "--yb_progress", *arguments]
+                command = [
+                    str(executable),
+                    f"--benchmark_filter={selection}",
+                    f"--benchmark_out={raw}",
+                    "--benchmark_out_format=json",
+                    "--yb_progress",
+                    *arguments,
+                ]
                 try:
                     status, culprit, timed_out = _supervise(command, stderr, budget_seconds, progress)
                 finally:
@@ -71,17 +86,25 @@ class FamilyRun:
                     break
                 ended = f"{executable.name} {_ended_how(status)}"
                 if culprit is None:
-                    reason = ("timed out: no progress for the budget of one benchmark, ended by the watchdog"
-                              if timed_out else f"{ended} outside any benchmark")
+                    reason = (
+                        "timed out: no progress for the budget of one benchmark, ended by the watchdog"
+                        if timed_out
+                        else f"{ended} outside any benchmark"
+                    )
                     self.failures.append({"family": self.family, "reason": reason, "log": log.name})
                     break
-                reason = (f"timed out: over the {budget_seconds:g} s budget of one benchmark, ended by the watchdog"
-                          if timed_out else f"{ended} during this benchmark")
-                self.failures.append({"family": self.family, "benchmark": culprit, "reason": reason,
-                                      "log": log.name})
+                reason = (
+                    f"timed out: over the {budget_seconds:g} s budget of one benchmark, ended by the watchdog"
+                    if timed_out
+                    else f"{ended} during this benchmark"
+                )
+                self.failures.append({"family": self.family, "benchmark": culprit, "reason": reason, "log": log.name})
                 progress.finished(culprit, reason)
-                done = {culprit} | {families.plain_name(entry.get("run_name", entry.get("name", "")))
-                                    for document in self.documents for entry in document.get("benchmarks", [])}
+                done = {culprit} | {
+                    families.plain_name(entry.get("run_name", entry.get("name", "")))
+                    for document in self.documents
+                    for entry in document.get("benchmarks", [])
+                }
                 remaining = [name for name in remaining if name not in done]
         if os.path.getsize(log) == 0:
             log.unlink()
@@ -89,9 +112,20 @@ class FamilyRun:
 
 def failure_entry(failure: dict) -> dict:
     """A failed benchmark as Google Benchmark writes an errored one, so reports and the gate show it."""
-    return {"name": failure["benchmark"], "run_name": failure["benchmark"], "run_type": "iteration",
-            "repetitions": 0, "repetition_index": 0, "threads": 1, "iterations": 0, "real_time": 0.0,
-            "cpu_time": 0.0, "time_unit": "ns", "error_occurred": True, "error_message": failure["reason"]}
+    return {
+        "name": failure["benchmark"],
+        "run_name": failure["benchmark"],
+        "run_type": "iteration",
+        "repetitions": 0,
+        "repetition_index": 0,
+        "threads": 1,
+        "iterations": 0,
+        "real_time": 0.0,
+        "cpu_time": 0.0,
+        "time_unit": "ns",
+        "error_occurred": True,
+        "error_message": failure["reason"],
+    }
 
 
 def read_partial(path: pathlib.Path):
@@ -138,9 +172,10 @@ def _ended_how(status: int) -> str:
 def _supervise(command, stderr, budget_seconds, progress):
     """Runs one start of a family executable; returns (exit status, the benchmark it was in when it ended
     or None, whether the watchdog ended it)."""
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, cwd=paths.REPO_ROOT,
-                             start_new_session=True)  # its own process group: ended whole, and Ctrl-C is ours
-    spent = {}             # seconds of calls so far, per benchmark
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=stderr, cwd=paths.REPO_ROOT, start_new_session=True
+    )  # its own process group: ended whole, and Ctrl-C is ours
+    spent = {}  # seconds of calls so far, per benchmark
     current, call_started = None, 0.0
     last_line = time.monotonic()  # outside any benchmark (start-up, between benchmarks) the budget runs from here
     timed_out = False

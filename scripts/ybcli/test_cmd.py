@@ -32,22 +32,25 @@ SANITIZER_ENVIRONMENT = {
 
 # Lines a sanitizer writes when it has found something (its exit status says so too; these make
 # sure a report in a child process, whose status nobody checks, is not missed).
-SANITIZER_REPORT = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error:"
-                              r"|ASan is ignoring requested __asan_handle_no_return")
+SANITIZER_REPORT = re.compile(
+    r"ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer|runtime error:"
+    r"|ASan is ignoring requested __asan_handle_no_return"
+)
 
 # The family run: every benchmark once, as briefly as the harness allows. What it checks is that
 # the code runs clean under the sanitizer, not how fast.
-SMOKE_FLAGS = ["--benchmark_min_time=0.001", "--benchmark_repetitions=1", "--yb_latency_seconds=0.005",
-               "--yb_progress"]
+SMOKE_FLAGS = ["--benchmark_min_time=0.001", "--benchmark_repetitions=1", "--yb_latency_seconds=0.005", "--yb_progress"]
 FAMILY_TIMEOUT_SECONDS = 900  # per family executable; the slowest (tsan) takes a few minutes here
 
 # Benchmarks a sanitizer cannot run here, per preset and family: (Google Benchmark regex, why).
 # Left out of the family run with the reason printed.
 NOT_RUN_UNDER = {
     "tsan": {
-        "coroutines": (r"^coroutines/alive_many/(boost_fiber|ucontext)/k:100000(/|$)",
-                       "with 100,000 live 64 KiB stacks TSan's allocator dies out of memory (mmap fails with "
-                       "ENOMEM, most likely at vm.max_map_count: TSan holds tens of thousands of mappings here)"),
+        "coroutines": (
+            r"^coroutines/alive_many/(boost_fiber|ucontext)/k:100000(/|$)",
+            "with 100,000 live 64 KiB stacks TSan's allocator dies out of memory (mmap fails with "
+            "ENOMEM, most likely at vm.max_map_count: TSan holds tens of thousands of mappings here)",
+        ),
     },
 }
 
@@ -56,15 +59,24 @@ NOT_SANITIZED = {"python": "CPython runs it, not code this project compiles"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sanitize", choices=sorted(SANITIZER_PRESETS), metavar="{address,thread}",
-                        help="build the asan (ASan + UBSan) or tsan preset instead of release, run every C++ test "
-                             "(ctest) and every benchmark of each compiled family once at a smoke size, failing on "
-                             "any sanitizer report or benchmark error. The Python tests are not run: they exercise "
-                             "the release build, so running them again would add time and no sanitizer coverage")
-    parser.add_argument("--ctest-args", default="", metavar="ARGS",
-                        help="extra arguments for ctest, e.g. \"-R Histogram\"")
-    parser.add_argument("--pytest-args", default="", metavar="ARGS",
-                        help="extra arguments for pytest, e.g. \"-k smoke\" (not used with --sanitize)")
+    parser.add_argument(
+        "--sanitize",
+        choices=sorted(SANITIZER_PRESETS),
+        metavar="{address,thread}",
+        help="build the asan (ASan + UBSan) or tsan preset instead of release, run every C++ test "
+        "(ctest) and every benchmark of each compiled family once at a smoke size, failing on "
+        "any sanitizer report or benchmark error. The Python tests are not run: they exercise "
+        "the release build, so running them again would add time and no sanitizer coverage",
+    )
+    parser.add_argument(
+        "--ctest-args", default="", metavar="ARGS", help='extra arguments for ctest, e.g. "-R Histogram"'
+    )
+    parser.add_argument(
+        "--pytest-args",
+        default="",
+        metavar="ARGS",
+        help='extra arguments for pytest, e.g. "-k smoke" (not used with --sanitize)',
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -76,8 +88,10 @@ def execute(args: argparse.Namespace) -> int:
     build.say("running the C++ tests (ctest)")
     ctest = subprocess.run(["ctest", "--preset", "release", *args.ctest_args.split()], cwd=paths.REPO_ROOT)
     build.say("running the Python tests (pytest)")
-    pytest = subprocess.run([paths.PYTHON, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider",
-                             *args.pytest_args.split()], cwd=paths.REPO_ROOT)
+    pytest = subprocess.run(
+        [paths.PYTHON, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider", *args.pytest_args.split()],
+        cwd=paths.REPO_ROOT,
+    )
     return _verdict([name for name, done in (("ctest", ctest), ("pytest", pytest)) if done.returncode != 0])
 
 
@@ -86,8 +100,10 @@ def _execute_sanitized(preset: str, ctest_args: list) -> int:
     build.build(preset)
     environment = {**os.environ, **SANITIZER_ENVIRONMENT[preset]}
     for source, how in sanitizer_exemptions(paths.build_dir(preset)):
-        build.say(f"{preset}: {source} is compiled {how} (why: CMakeLists.txt, yb_without_tsan_call_tracking "
-                  f"and yb_needs_tail_calls)")
+        build.say(
+            f"{preset}: {source} is compiled {how} (why: CMakeLists.txt, yb_without_tsan_call_tracking "
+            f"and yb_needs_tail_calls)"
+        )
     build.say(f"running the C++ tests under the {preset} preset (ctest)")
     ctest = subprocess.run(["ctest", "--preset", preset, *ctest_args], cwd=paths.REPO_ROOT, env=environment)
     failed = [] if ctest.returncode == 0 else ["ctest"]
@@ -151,8 +167,11 @@ def progress_statuses(progress: str) -> list:
 def family_run_problems(progress: str, log: str) -> list:
     """What went wrong in one sanitized family run, from its progress lines (stdout) and its stderr:
     benchmarks that ended with an error (skips are not errors), and sanitizer reports."""
-    problems = [f"{name}: {status}" for name, status in progress_statuses(progress)
-                if status not in ("ok", "running") and not status.startswith("skipped: ")]
+    problems = [
+        f"{name}: {status}"
+        for name, status in progress_statuses(progress)
+        if status not in ("ok", "running") and not status.startswith("skipped: ")
+    ]
     problems += [line.strip() for line in log.splitlines() if SANITIZER_REPORT.search(line)][:5]
     return problems
 
@@ -165,15 +184,22 @@ def unfinished_benchmark(progress: str):
     return None
 
 
-def _run_family_sanitized(family: str, executable: pathlib.Path, left_out: str, log_dir: pathlib.Path,
-                          environment: dict) -> bool:
+def _run_family_sanitized(
+    family: str, executable: pathlib.Path, left_out: str, log_dir: pathlib.Path, environment: dict
+) -> bool:
     stdout_path, stderr_path = log_dir / f"{family}.stdout", log_dir / f"{family}.stderr"
     build.say(f"running every {family} benchmark once, sanitized (at most {FAMILY_TIMEOUT_SECONDS} s)")
     started = time.monotonic()
     with open(stdout_path, "w", encoding="utf-8") as stdout, open(stderr_path, "w", encoding="utf-8") as stderr:
         # Its own session, so a timeout ends the benchmark's children too (they share its process group).
-        child = subprocess.Popen(sanitized_family_command(executable, left_out), stdout=stdout, stderr=stderr,
-                                 cwd=paths.REPO_ROOT, env=environment, start_new_session=True)
+        child = subprocess.Popen(
+            sanitized_family_command(executable, left_out),
+            stdout=stdout,
+            stderr=stderr,
+            cwd=paths.REPO_ROOT,
+            env=environment,
+            start_new_session=True,
+        )
         try:
             status = child.wait(timeout=FAMILY_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
@@ -188,8 +214,13 @@ def _run_family_sanitized(family: str, executable: pathlib.Path, left_out: str, 
     log = stderr_path.read_text(encoding="utf-8", errors="replace")
     problems = family_run_problems(progress, log)
     if status is None or status != 0:
-        how = (f"still running after {FAMILY_TIMEOUT_SECONDS} s, ended" if status is None else
-               f"ended with signal {-status}" if status < 0 else f"ended with exit status {status}")
+        how = (
+            f"still running after {FAMILY_TIMEOUT_SECONDS} s, ended"
+            if status is None
+            else f"ended with signal {-status}"
+            if status < 0
+            else f"ended with exit status {status}"
+        )
         running = unfinished_benchmark(progress)
         problems.insert(0, f"{executable.name} {how}" + (f" during {running}" if running else ""))
     counts = _progress_counts(progress)
@@ -197,8 +228,10 @@ def _run_family_sanitized(family: str, executable: pathlib.Path, left_out: str, 
     if problems:
         for problem in problems:
             build.say(f"{family}: {problem}")
-        build.say(f"{family}: full output in {stdout_path.relative_to(paths.REPO_ROOT)} and "
-                  f"{stderr_path.relative_to(paths.REPO_ROOT)}")
+        build.say(
+            f"{family}: full output in {stdout_path.relative_to(paths.REPO_ROOT)} and "
+            f"{stderr_path.relative_to(paths.REPO_ROOT)}"
+        )
     return not problems
 
 

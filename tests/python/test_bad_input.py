@@ -20,11 +20,30 @@ GOOD = pathlib.Path(__file__).parent / "gate_fixtures" / "base.json"
 
 # What a plain Google Benchmark binary writes: its own context, names that are not family/workload/implementation.
 PLAIN_GOOGLE_BENCHMARK = {
-    "context": {"date": "2026-01-01T00:00:00+00:00", "host_name": "x", "executable": "./bm_foo", "num_cpus": 8,
-                "mhz_per_cpu": 3000, "cpu_scaling_enabled": False, "caches": [], "library_build_type": "release"},
-    "benchmarks": [{"name": "BM_Foo/8", "run_name": "BM_Foo/8", "run_type": "iteration", "repetitions": 1,
-                    "repetition_index": 0, "threads": 1, "iterations": 1000, "real_time": 10.0, "cpu_time": 10.0,
-                    "time_unit": "ns"}],
+    "context": {
+        "date": "2026-01-01T00:00:00+00:00",
+        "host_name": "x",
+        "executable": "./bm_foo",
+        "num_cpus": 8,
+        "mhz_per_cpu": 3000,
+        "cpu_scaling_enabled": False,
+        "caches": [],
+        "library_build_type": "release",
+    },
+    "benchmarks": [
+        {
+            "name": "BM_Foo/8",
+            "run_name": "BM_Foo/8",
+            "run_type": "iteration",
+            "repetitions": 1,
+            "repetition_index": 0,
+            "threads": 1,
+            "iterations": 1000,
+            "real_time": 10.0,
+            "cpu_time": 10.0,
+            "time_unit": "ns",
+        }
+    ],
 }
 
 
@@ -86,16 +105,31 @@ CASES = {
     "not UTF-8": (lambda tmp: _write(tmp / "binary.json", b"\x89PNG\r\n\x1a\n\x00\xff"), "not valid JSON", "not UTF-8"),
     "JSON array": (lambda tmp: _write(tmp / "array.json", "[]"), "no 'benchmarks' list", "top level is an array"),
     "JSON null": (lambda tmp: _write(tmp / "null.json", "null"), "no 'benchmarks' list", "top level is NoneType"),
-    "other JSON object": (lambda tmp: _write(tmp / "foo.json", '{"foo": 1}'), "no 'benchmarks' list",
-                          'no "benchmarks" array'),
-    "benchmarks not a list": (lambda tmp: _write(tmp / "dict.json", '{"benchmarks": {}}'), "no 'benchmarks' list",
-                              '"benchmarks" is not an array'),
-    "nested too deeply": (lambda tmp: _write(tmp / "deep.json", "[" * 100_000), "nested too deeply",
-                          "nested too deeply"),
-    "no benchmarks": (lambda tmp: _write(tmp / "none.json", {"context": {}, "benchmarks": []}), "no benchmarks",
-                      '"benchmarks" array is empty'),
-    "plain Google Benchmark": (lambda tmp: _write(tmp / "plain.json", PLAIN_GOOGLE_BENCHMARK),
-                               "not yieldbench results", "no yieldbench-named benchmarks"),
+    "other JSON object": (
+        lambda tmp: _write(tmp / "foo.json", '{"foo": 1}'),
+        "no 'benchmarks' list",
+        'no "benchmarks" array',
+    ),
+    "benchmarks not a list": (
+        lambda tmp: _write(tmp / "dict.json", '{"benchmarks": {}}'),
+        "no 'benchmarks' list",
+        '"benchmarks" is not an array',
+    ),
+    "nested too deeply": (
+        lambda tmp: _write(tmp / "deep.json", "[" * 100_000),
+        "nested too deeply",
+        "nested too deeply",
+    ),
+    "no benchmarks": (
+        lambda tmp: _write(tmp / "none.json", {"context": {}, "benchmarks": []}),
+        "no benchmarks",
+        '"benchmarks" array is empty',
+    ),
+    "plain Google Benchmark": (
+        lambda tmp: _write(tmp / "plain.json", PLAIN_GOOGLE_BENCHMARK),
+        "not yieldbench results",
+        "no yieldbench-named benchmarks",
+    ),
 }
 
 
@@ -178,12 +212,15 @@ def test_report_refuses_a_bad_second_file_before_writing_anything(bad_file, tmp_
 
 
 # Shapes the report draws around (it ignores what it cannot use) but the gate, which judges, refuses.
-@pytest.mark.parametrize("document, says", [
-    (_good_with(context="a string"), "'context' is not an object"),
-    (_good_with(yieldbench=[1]), "'yieldbench' is not an object"),
-    (_first_entry_named(["a", "list"]), "benchmark entry 0 has a name that is not a string"),
-    (_good_with(benchmarks=[1, 2]), "not yieldbench results"),
-])
+@pytest.mark.parametrize(
+    "document, says",
+    [
+        (_good_with(context="a string"), "'context' is not an object"),
+        (_good_with(yieldbench=[1]), "'yieldbench' is not an object"),
+        (_first_entry_named(["a", "list"]), "benchmark entry 0 has a name that is not a string"),
+        (_good_with(benchmarks=[1, 2]), "not yieldbench results"),
+    ],
+)
 def test_the_gate_refuses_foreign_shapes_inside_results(document, says, tmp_path, capsys):
     path = _write(tmp_path / "foreign.json", document)
     assert main(["compare", str(GOOD), str(path)]) == 2
@@ -192,8 +229,10 @@ def test_the_gate_refuses_foreign_shapes_inside_results(document, says, tmp_path
     assert_one_line_error(capsys.readouterr().err, "baseline", path, says)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode; the 'unreadable' case "
-                                              "(/proc/self/mem) stands in for it")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root reads a file whatever its mode; the 'unreadable' case " "(/proc/self/mem) stands in for it",
+)
 def test_a_file_without_read_permission_is_one_line(tmp_path, capsys):
     locked = tmp_path / "locked.json"
     locked.write_bytes(GOOD.read_bytes())
@@ -203,12 +242,15 @@ def test_a_file_without_read_permission_is_one_line(tmp_path, capsys):
 
 
 # The same answers from the real command: one line on the process's stderr, no traceback, exit 2.
-@pytest.mark.parametrize("case, command", [
-    ("truncated", ["compare", GOOD, "{path}"]),
-    ("plain Google Benchmark", ["baseline", "save", "{path}", "--dir", "{tmp}/baselines"]),
-    ("folder", ["ci", "--results", "{path}"]),
-    ("JSON array", ["report", "{path}", "--out", "{tmp}/report"]),
-])
+@pytest.mark.parametrize(
+    "case, command",
+    [
+        ("truncated", ["compare", GOOD, "{path}"]),
+        ("plain Google Benchmark", ["baseline", "save", "{path}", "--dir", "{tmp}/baselines"]),
+        ("folder", ["ci", "--results", "{path}"]),
+        ("JSON array", ["report", "{path}", "--out", "{tmp}/report"]),
+    ],
+)
 def test_the_command_line_says_it_in_one_line(case, command, tmp_path):
     path = CASES[case][0](tmp_path)
     done = yieldbench(*[str(arg).format(path=path, tmp=tmp_path) for arg in command])

@@ -22,11 +22,14 @@ def variant(tmp_path, name: str, measure: str = None, **context) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("change, needle", [
-    ({"num_cpus": 64}, "CPU count: base '2', new '64'"),
-    ({"hypervisor": "none"}, "hypervisor: base 'KVMKVMKVM', new 'none'"),
-    ({"build_preset": "asan (Debug)"}, "build preset: base 'release (RelWithDebInfo)', new 'asan (Debug)'"),
-])
+@pytest.mark.parametrize(
+    "change, needle",
+    [
+        ({"num_cpus": 64}, "CPU count: base '2', new '64'"),
+        ({"hypervisor": "none"}, "hypervisor: base 'KVMKVMKVM', new 'none'"),
+        ({"build_preset": "asan (Debug)"}, "build preset: base 'release (RelWithDebInfo)', new 'asan (Debug)'"),
+    ],
+)
 def test_compare_refuses_time_results_from_another_machine_or_build(change, needle, tmp_path, capsys):
     base = variant(tmp_path, "base", hypervisor="KVMKVMKVM")
     new = variant(tmp_path, "new", **{"hypervisor": "KVMKVMKVM", **change})
@@ -93,7 +96,8 @@ def test_report_draws_another_machine_side_by_side_with_a_warning_line(tmp_path,
     assert [line for line in err if "warning" in line] == [
         "yieldbench report: warning: CPU model differs: base 'Intel(R) Xeon(R) Processor @ 2.50GHz', "
         "other_machine 'Other CPU 9000' (not like for like)",
-        "yieldbench report: warning: CPU count differs: base '2', other_machine '64' (not like for like)"]
+        "yieldbench report: warning: CPU count differs: base '2', other_machine '64' (not like for like)",
+    ]
     assert "CPU count differs" in (out / "summary.md").read_text()
     assert "CPU count differs" in (out / "index.html").read_text()
 

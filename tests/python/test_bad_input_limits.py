@@ -35,13 +35,25 @@ def many_connections_benchmark() -> str:
     return names[0]
 
 
-def test_too_few_file_descriptors_for_256_connections_is_a_skip_naming_the_limit(many_connections_benchmark,
-                                                                                     tmp_path):
+def test_too_few_file_descriptors_for_256_connections_is_a_skip_naming_the_limit(many_connections_benchmark, tmp_path):
     out = tmp_path / "io.json"
-    done = subprocess.run(limited([str(YB_IO), f"--benchmark_filter={families.anchored(many_connections_benchmark)}",
-                                   "--benchmark_min_time=0.01", "--yb_latency_seconds=0", "--yb_progress",
-                                   f"--benchmark_out={out}", "--benchmark_out_format=json"]),
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        limited(
+            [
+                str(YB_IO),
+                f"--benchmark_filter={families.anchored(many_connections_benchmark)}",
+                "--benchmark_min_time=0.01",
+                "--yb_latency_seconds=0",
+                "--yb_progress",
+                f"--benchmark_out={out}",
+                "--benchmark_out_format=json",
+            ]
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     progress = [line.split("\t") for line in done.stdout.splitlines() if line.startswith("YB_PROGRESS\t")]
     assert progress and {fields[1] for fields in progress} == {many_connections_benchmark}

@@ -21,6 +21,7 @@ READ_ONLY = {"/proc/1": "not writable", "/proc/self/yieldbench-out": "cannot", "
 def no_build(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("reached bootstrap or build: the output was not checked first")
+
     monkeypatch.setattr(build, "bootstrap", refuse)
     monkeypatch.setattr(build, "build", refuse)
 
@@ -34,9 +35,11 @@ def a_file(tmp_path) -> pathlib.Path:
 
 # ------------------------------------------------------------------------------------------------ report
 
-@pytest.mark.parametrize("where, needle", [("file", "output folder is a file"),
-                                           ("below a file", "cannot create output folder"),
-                                           *READ_ONLY.items()])
+
+@pytest.mark.parametrize(
+    "where, needle",
+    [("file", "output folder is a file"), ("below a file", "cannot create output folder"), *READ_ONLY.items()],
+)
 def test_report_out_that_cannot_be_written(where, needle, a_file, capsys):
     out = {"file": a_file, "below a file": a_file / "report"}.get(where, pathlib.Path(where))
     assert reports.main([str(GOOD), "--out", str(out)]) == 2
@@ -62,10 +65,16 @@ def test_report_whose_write_fails_midway_keeps_the_previous_files(tmp_path, caps
 
 # ----------------------------------------------------------------------------------------------- compare
 
-@pytest.mark.parametrize("where, needle", [("folder", "is a folder, not a file"),
-                                           ("below a file", "is a file, not a folder"),
-                                           ("/proc/self/gate.md", "cannot write there"),
-                                           ("/sys/kernel/gate.md", "cannot write there")])
+
+@pytest.mark.parametrize(
+    "where, needle",
+    [
+        ("folder", "is a folder, not a file"),
+        ("below a file", "is a file, not a folder"),
+        ("/proc/self/gate.md", "cannot write there"),
+        ("/sys/kernel/gate.md", "cannot write there"),
+    ],
+)
 def test_compare_markdown_that_cannot_be_written_is_refused_before_comparing(where, needle, tmp_path, a_file, capsys):
     path = {"folder": tmp_path, "below a file": a_file / "gate.md"}.get(where, pathlib.Path(where))
     assert main(["compare", str(GOOD), str(GOOD), "--markdown", str(path)]) == 2
@@ -87,15 +96,24 @@ def test_compare_with_a_bad_file_makes_no_report_folder(tmp_path, capsys):
     truncated = tmp_path / "truncated.json"
     truncated.write_text(GOOD.read_text()[:100])
     out = tmp_path / "report"
-    assert main(["compare", str(GOOD), str(truncated), "--report", str(out), "--markdown", str(tmp_path / "gate.md")]) == 2
+    assert (
+        main(["compare", str(GOOD), str(truncated), "--report", str(out), "--markdown", str(tmp_path / "gate.md")]) == 2
+    )
     assert_one_line_error(capsys.readouterr().err, "compare", truncated, "not valid JSON")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["truncated.json"]
 
 
 # ---------------------------------------------------------------------------------------------- baseline
 
-@pytest.mark.parametrize("where, needle", [("file", "is a file, not a folder"), ("below a file", "Not a directory"),
-                                           ("/proc/1", "cannot write the baseline")])
+
+@pytest.mark.parametrize(
+    "where, needle",
+    [
+        ("file", "is a file, not a folder"),
+        ("below a file", "Not a directory"),
+        ("/proc/1", "cannot write the baseline"),
+    ],
+)
 def test_baseline_save_into_a_folder_that_cannot_be_written(where, needle, a_file, capsys):
     folder = {"file": a_file, "below a file": a_file / "baselines"}.get(where, pathlib.Path(where))
     assert main(["baseline", "save", str(GOOD), "--dir", str(folder), "--machine-class", "test"]) == 2
@@ -119,9 +137,15 @@ def test_baseline_show_of_a_file_is_one_line(a_file, capsys):
 
 # ---------------------------------------------------------------------------------------------------- ci
 
-@pytest.mark.parametrize("where, needle", [("file", "is a file, not a results folder"),
-                                           ("/proc/1", "cannot create a run folder there"),
-                                           ("/sys/kernel/yieldbench-results", "cannot create a run folder there")])
+
+@pytest.mark.parametrize(
+    "where, needle",
+    [
+        ("file", "is a file, not a results folder"),
+        ("/proc/1", "cannot create a run folder there"),
+        ("/sys/kernel/yieldbench-results", "cannot create a run folder there"),
+    ],
+)
 def test_ci_out_that_cannot_hold_a_run_is_refused_before_the_tests(where, needle, a_file, capsys):
     out = a_file if where == "file" else pathlib.Path(where)
     assert main(["ci", "--out", str(out)]) == 2  # the held build would fail the test if the tests had started
@@ -140,6 +164,7 @@ def test_ci_gate_folder_that_is_a_file_is_one_line_and_keeps_the_results(tmp_pat
 
 
 # --------------------------------------------------------------------------------------------------- run
+
 
 @pytest.fixture
 def previous_run(tmp_path) -> pathlib.Path:
@@ -161,14 +186,25 @@ def test_a_failed_run_leaves_latest_and_earlier_runs_alone(previous_run, monkeyp
     assert (previous_run / "latest").resolve() == (previous_run / "20260101-000000-quick").resolve()
 
 
-@pytest.mark.skipif(not (paths.bin_dir("release") / "yb_generators").exists(),
-                    reason="run checks --out after building: needs build/release/bin/yb_generators "
-                           "(`scripts/yieldbench test` builds it before pytest)")
+@pytest.mark.skipif(
+    not (paths.bin_dir("release") / "yb_generators").exists(),
+    reason="run checks --out after building: needs build/release/bin/yb_generators "
+    "(`scripts/yieldbench test` builds it before pytest)",
+)
 def test_run_out_below_a_file_is_one_line_before_any_benchmark(a_file, monkeypatch, capsys):
     monkeypatch.setattr(build, "bootstrap", lambda *a, **k: None)
     monkeypatch.setattr(build, "build", lambda *a, **k: None)
-    status = main(["run", "--family", "generators", "--filter", "^generators/sum_plus_one/iterator/n:1000/",
-                   "--out", str(a_file / "results")])
+    status = main(
+        [
+            "run",
+            "--family",
+            "generators",
+            "--filter",
+            "^generators/sum_plus_one/iterator/n:1000/",
+            "--out",
+            str(a_file / "results"),
+        ]
+    )
     captured = capsys.readouterr()
     assert status == 2
     assert_one_line_error(captured.err, "run", "cannot create a run folder there")
@@ -176,6 +212,7 @@ def test_run_out_below_a_file_is_one_line_before_any_benchmark(a_file, monkeypat
 
 
 # ----------------------------------------------------------------------------------------------- profile
+
 
 @pytest.fixture
 def fake_family(monkeypatch, tmp_path):
@@ -188,10 +225,23 @@ def fake_family(monkeypatch, tmp_path):
 
 
 def test_profile_out_below_a_file_is_one_line(fake_family, a_file, capsys):
-    assert main(["profile", "generators/sum/iterator/n:10", "--tool", "callgrind", "--no-build",
-                 "--out", str(a_file / "profiles")]) == 2
-    assert_one_line_error(capsys.readouterr().err, "profile", "cannot create the output folder",
-                          f"{a_file} is a file, not a folder")
+    assert (
+        main(
+            [
+                "profile",
+                "generators/sum/iterator/n:10",
+                "--tool",
+                "callgrind",
+                "--no-build",
+                "--out",
+                str(a_file / "profiles"),
+            ]
+        )
+        == 2
+    )
+    assert_one_line_error(
+        capsys.readouterr().err, "profile", "cannot create the output folder", f"{a_file} is a file, not a folder"
+    )
 
 
 def test_a_failed_profile_restores_the_previous_one(fake_family, monkeypatch, tmp_path, capsys):
@@ -202,8 +252,21 @@ def test_a_failed_profile_restores_the_previous_one(fake_family, monkeypatch, tm
     def failing_tool(selection, out_dir, args, modifier):
         (out_dir / "callgrind.out").write_text("half a profile")
         raise SetupError("callgrind ended with exit status 1")
+
     monkeypatch.setattr(profile_cmd, "profile_callgrind", failing_tool)
-    assert main(["profile", "generators/sum/iterator/n:10", "--tool", "callgrind", "--no-build",
-                 "--out", str(tmp_path / "profiles")]) == 2
+    assert (
+        main(
+            [
+                "profile",
+                "generators/sum/iterator/n:10",
+                "--tool",
+                "callgrind",
+                "--no-build",
+                "--out",
+                str(tmp_path / "profiles"),
+            ]
+        )
+        == 2
+    )
     assert_one_line_error(capsys.readouterr().err, "profile", "callgrind ended with exit status 1")
     assert files_under(previous.parent) == {"callgrind/index.html": b"the previous profile"}

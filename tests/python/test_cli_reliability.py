@@ -24,9 +24,26 @@ THREE = "generators/sum_plus_one/(callback|iterator|ranges_view)/n:100000"
 
 def run_three(out, failpoint, *extra, timeout=300):
     environment = dict(os.environ, YB_FAILPOINT=failpoint)
-    return subprocess.run([YIELDBENCH, "run", "--profile", "smoke", "--family", "generators", "--filter", THREE,
-                           "--out", str(out), *extra], capture_output=True, text=True, timeout=timeout,
-                          cwd=REPO_ROOT, env=environment)
+    return subprocess.run(
+        [
+            YIELDBENCH,
+            "run",
+            "--profile",
+            "smoke",
+            "--family",
+            "generators",
+            "--filter",
+            THREE,
+            "--out",
+            str(out),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO_ROOT,
+        env=environment,
+    )
 
 
 def entries_by_name(run_dir):
@@ -48,13 +65,23 @@ def processes_mentioning(text):
 
 
 def test_the_whole_smoke_suite_leaks_nothing_and_fails_nothing(tmp_path):
-    done = subprocess.run([YIELDBENCH, "run", "--profile", "smoke", "--out", str(tmp_path)], capture_output=True,
-                          text=True, timeout=1800, cwd=REPO_ROOT)
+    done = subprocess.run(
+        [YIELDBENCH, "run", "--profile", "smoke", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=REPO_ROOT,
+    )
     document, entries = entries_by_name(tmp_path / "latest")
-    leaked = {name: entry["error_message"] for name, entry in entries.items() if "leaked" in entry.get("error_message", "")}
+    leaked = {
+        name: entry["error_message"] for name, entry in entries.items() if "leaked" in entry.get("error_message", "")
+    }
     assert leaked == {}
-    failed = {name: entry["error_message"] for name, entry in entries.items()
-              if entry.get("error_occurred") and not entry["error_message"].startswith("skipped: ")}
+    failed = {
+        name: entry["error_message"]
+        for name, entry in entries.items()
+        if entry.get("error_occurred") and not entry["error_message"].startswith("skipped: ")
+    }
     assert failed == {}, done.stdout[-3000:]
     assert document["yieldbench"]["failures"] == []
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -69,8 +96,9 @@ def test_a_hung_benchmark_is_ended_by_the_watchdog_and_the_family_goes_on(tmp_pa
     assert f"{ITERATOR}  ERROR: timed out: over the 2 s budget" in done.stdout
     document, entries = entries_by_name(tmp_path / "latest")
     assert "timed out" in entries[ITERATOR]["error_message"]
-    assert not entries[CALLBACK].get("error_occurred") and not entries[RANGES].get("error_occurred"), \
-        "the benchmarks before and after the hung one keep their results"
+    assert not entries[CALLBACK].get("error_occurred") and not entries[RANGES].get(
+        "error_occurred"
+    ), "the benchmarks before and after the hung one keep their results"
     assert document["yieldbench"]["failures"][0]["benchmark"] == ITERATOR
     assert processes_mentioning(str(tmp_path)) == []
 
@@ -101,9 +129,14 @@ def test_an_interrupted_run_writes_what_finished_marked_partial_and_keeps_latest
     (previous / "results.json").write_text('{"context": {}, "benchmarks": []}')
     (tmp_path / "latest").symlink_to(previous.name)
     environment = dict(os.environ, YB_FAILPOINT=f"hang@{ITERATOR}")
-    child = subprocess.Popen([YIELDBENCH, "run", "--profile", "smoke", "--family", "generators", "--filter", THREE,
-                              "--out", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             cwd=REPO_ROOT, env=environment)
+    child = subprocess.Popen(
+        [YIELDBENCH, "run", "--profile", "smoke", "--family", "generators", "--filter", THREE, "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO_ROOT,
+        env=environment,
+    )
     try:
         seen = []
         for line in child.stdout:  # the first benchmark done, the second hanging
@@ -132,8 +165,9 @@ def test_an_interrupted_run_writes_what_finished_marked_partial_and_keeps_latest
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon"])
 def test_a_bad_timeout_is_one_line_and_exit_2(value):
-    done = subprocess.run([YIELDBENCH, "run", "--timeout", value], capture_output=True, text=True, timeout=60,
-                          cwd=REPO_ROOT)
+    done = subprocess.run(
+        [YIELDBENCH, "run", "--timeout", value], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT
+    )
     assert done.returncode == 2
     assert "--timeout" in done.stderr and "Traceback" not in done.stderr
 
@@ -155,13 +189,18 @@ def test_a_complete_result_file_reads_as_it_is(tmp_path):
     assert supervisor.read_partial(path) == json.loads(GB_OUTPUT)
 
 
-@pytest.mark.parametrize("cut_after, names", [("3.5}", ["generators/a/x", "generators/b/x", "generators/c/x"]),
-                                              ('"real_time": 3', ["generators/a/x", "generators/b/x"]),
-                                              ("2.5},", ["generators/a/x", "generators/b/x"]),
-                                              ('"benchmarks": [', [])])
+@pytest.mark.parametrize(
+    "cut_after, names",
+    [
+        ("3.5}", ["generators/a/x", "generators/b/x", "generators/c/x"]),
+        ('"real_time": 3', ["generators/a/x", "generators/b/x"]),
+        ("2.5},", ["generators/a/x", "generators/b/x"]),
+        ('"benchmarks": [', []),
+    ],
+)
 def test_a_killed_writers_file_gives_back_every_complete_entry(tmp_path, cut_after, names):
     path = tmp_path / "out.json"
-    path.write_text(GB_OUTPUT[:GB_OUTPUT.index(cut_after) + len(cut_after)])
+    path.write_text(GB_OUTPUT[: GB_OUTPUT.index(cut_after) + len(cut_after)])
     document = supervisor.read_partial(path)
     assert [entry["name"] for entry in document["benchmarks"]] == names
     assert document["context"]["executable"] == "yb_generators"

@@ -6,8 +6,14 @@ from ybcli import results, summary
 
 
 def iteration(name, real_time, **counters):
-    return {"name": name, "run_name": name, "run_type": "iteration", "real_time": real_time, "time_unit": "ns",
-            **counters}
+    return {
+        "name": name,
+        "run_name": name,
+        "run_type": "iteration",
+        "real_time": real_time,
+        "time_unit": "ns",
+        **counters,
+    }
 
 
 def test_noise_marks_a_spread_above_five_percent_unstable():
@@ -38,13 +44,15 @@ def test_latest_link_moves_to_the_newest_run(tmp_path):
 
 
 def test_summary_sorts_by_time_and_separates_shared_parameters():
-    document = {"benchmarks": [
-        iteration("g/sum/slow/n:10", 300.0, heap_peak_bytes=2048, ctx_voluntary=0, ctx_involuntary=0),
-        iteration("g/sum/fast/n:10", 100.0, heap_peak_bytes=0, ctx_voluntary=0, ctx_involuntary=0),
-        iteration("g/sum/eager/n:10/pages:cold", 200.0, heap_peak_bytes=4096, ctx_voluntary=1, ctx_involuntary=0),
-        {**iteration("g/sum/broken/n:10", 0.0), "error_occurred": True, "error_message": "checksum mismatch"},
-        {**iteration("g/sum/huge/n:10", 0.0), "error_occurred": True, "error_message": "skipped: needs 8 GiB"},
-    ]}
+    document = {
+        "benchmarks": [
+            iteration("g/sum/slow/n:10", 300.0, heap_peak_bytes=2048, ctx_voluntary=0, ctx_involuntary=0),
+            iteration("g/sum/fast/n:10", 100.0, heap_peak_bytes=0, ctx_voluntary=0, ctx_involuntary=0),
+            iteration("g/sum/eager/n:10/pages:cold", 200.0, heap_peak_bytes=4096, ctx_voluntary=1, ctx_involuntary=0),
+            {**iteration("g/sum/broken/n:10", 0.0), "error_occurred": True, "error_message": "checksum mismatch"},
+            {**iteration("g/sum/huge/n:10", 0.0), "error_occurred": True, "error_message": "skipped: needs 8 GiB"},
+        ]
+    }
     text = summary.render(document)
     lines = text.splitlines()
     assert lines[0] == "g/sum  n:10"
@@ -58,10 +66,14 @@ def test_summary_sorts_by_time_and_separates_shared_parameters():
 
 def test_merge_keeps_what_a_later_family_says_differently():
     outputs = {
-        "generators": {"context": {"executable": "bin/yb_generators", "cpu_model": "X", "unavailable_metrics": "none"},
-                       "benchmarks": [iteration("generators/w/i/n:1", 1.0)]},
-        "python": {"context": {"executable": "bin/yb_python", "cpu_model": "X", "unavailable_metrics": "heap_allocs"},
-                   "benchmarks": [iteration("generators/w/py_i/n:1", 2.0)]},
+        "generators": {
+            "context": {"executable": "bin/yb_generators", "cpu_model": "X", "unavailable_metrics": "none"},
+            "benchmarks": [iteration("generators/w/i/n:1", 1.0)],
+        },
+        "python": {
+            "context": {"executable": "bin/yb_python", "cpu_model": "X", "unavailable_metrics": "heap_allocs"},
+            "benchmarks": [iteration("generators/w/py_i/n:1", 2.0)],
+        },
     }
     merged = results.merge(outputs, {"run_id": "r"})
     assert merged["context"]["unavailable_metrics"] == "none"

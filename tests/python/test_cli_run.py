@@ -11,8 +11,15 @@ YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
 
 # What every generators benchmark reports (DESIGN.md's metrics table; generators have no
 # per-unit memory, so bytes_per_unit is not theirs).
-ALWAYS = ["items_per_second", "heap_allocs", "heap_peak_bytes", "heap_total_bytes", "ctx_voluntary",
-          "ctx_involuntary", "page_faults"]
+ALWAYS = [
+    "items_per_second",
+    "heap_allocs",
+    "heap_peak_bytes",
+    "heap_total_bytes",
+    "ctx_voluntary",
+    "ctx_involuntary",
+    "page_faults",
+]
 PERF = ["ctx_switches", "cpu_migrations", "page_faults"]
 LATENCY = ["lat_p50_ns", "lat_p90_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns"]
 
@@ -35,8 +42,9 @@ def test_smoke_run_writes_results_and_points_latest_at_them(smoke_run):
     assert latest.is_symlink()
     run_dir = latest.resolve()
     assert run_dir.parent == out.resolve()
-    assert sorted(path.name for path in run_dir.iterdir() if path.name != "report") == ["results.json"], \
-        "no temporary or per-family files may be left behind"
+    assert sorted(path.name for path in run_dir.iterdir() if path.name != "report") == [
+        "results.json"
+    ], "no temporary or per-family files may be left behind"
     document = json.loads((latest / "results.json").read_text())
     assert document["yieldbench"]["profile"] == "smoke"
     assert document["yieldbench"]["families"] == ["generators"]
@@ -95,11 +103,14 @@ def test_smoke_run_shows_eager_memory_growing_and_lazy_memory_flat(smoke_run):
     assert cold["page_faults"] > 1000 > warm["page_faults"], "cold pages fault on first touch, warm ones do not"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--family", "nosuchfamily"], "unknown family 'nosuchfamily'"),
-    (["--filter", "matches-nothing-at-all"], "no benchmark matches --filter 'matches-nothing-at-all'"),
-    (["--filter", "(unclosed"], "is not a regular expression"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--family", "nosuchfamily"], "unknown family 'nosuchfamily'"),
+        (["--filter", "matches-nothing-at-all"], "no benchmark matches --filter 'matches-nothing-at-all'"),
+        (["--filter", "(unclosed"], "is not a regular expression"),
+    ],
+)
 def test_bad_selection_is_one_line_and_exit_2(tmp_path, args, message):
     done = yieldbench("run", "--profile", "smoke", "--out", str(tmp_path), *args)
     assert done.returncode == 2
@@ -134,7 +145,17 @@ def test_every_command_has_help(command):
 def test_list_describes_every_generators_workload_and_implementation():
     done = yieldbench("list", "--family", "generators")
     assert done.returncode == 0, done.stderr
-    for name in ("sum_plus_one", "fibonacci_take", "csv_prices", "pipeline_first", "eager_vector",
-                 "coroutine_generator", "iterator", "ranges_view", "callback", "fiber_generator"):
+    for name in (
+        "sum_plus_one",
+        "fibonacci_take",
+        "csv_prices",
+        "pipeline_first",
+        "eager_vector",
+        "coroutine_generator",
+        "iterator",
+        "ranges_view",
+        "callback",
+        "fiber_generator",
+    ):
         line = next((line for line in done.stdout.splitlines() if line.strip().startswith(name + " ")), None)
         assert line and len(line.split(None, 1)[1]) > 20, f"{name} needs a one-line description"

@@ -62,27 +62,33 @@ def test_benchmarks_a_sanitizer_cannot_run_are_left_out_by_a_negative_filter():
 
 
 def test_a_clean_family_run_has_no_problems_and_skips_are_not_errors():
-    progress = ("YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\trunning\n"
-                "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\tskipped: n=1000000: too slow here\n"
-                "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000\trunning\n"
-                "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000\tok\n")
+    progress = (
+        "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\trunning\n"
+        "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000000\tskipped: n=1000000: too slow here\n"
+        "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000\trunning\n"
+        "YB_PROGRESS\tcoroutines/skynet/ucontext/n:1000\tok\n"
+    )
     log = "==1==WARNING: ASan doesn't fully support makecontext/swapcontext functions\n"
     assert test_cmd.family_run_problems(progress, log) == []
     assert test_cmd.unfinished_benchmark(progress) is None
 
 
 def test_the_benchmark_running_when_a_family_crashed_is_named():
-    progress = ("YB_PROGRESS\tio/echo_tcp/epoll/conns:1\trunning\n"
-                "YB_PROGRESS\tio/echo_tcp/epoll/conns:1\tok\n"
-                "YB_PROGRESS\tio/echo_tcp/io_uring/conns:1\trunning\n")
+    progress = (
+        "YB_PROGRESS\tio/echo_tcp/epoll/conns:1\trunning\n"
+        "YB_PROGRESS\tio/echo_tcp/epoll/conns:1\tok\n"
+        "YB_PROGRESS\tio/echo_tcp/io_uring/conns:1\trunning\n"
+    )
     assert test_cmd.unfinished_benchmark(progress) == "io/echo_tcp/io_uring/conns:1"
 
 
 def test_benchmark_errors_and_sanitizer_reports_are_problems():
     progress = "YB_PROGRESS\tgenerators/sum_plus_one/iterator/n:1000\tchecksum 1 != expected 2\n"
-    log = ("==42==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010\n"
-           "fiber_generator.cpp:57:12: runtime error: signed integer overflow\n"
-           "WARNING: ThreadSanitizer: data race (pid=7)\n")
+    log = (
+        "==42==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010\n"
+        "fiber_generator.cpp:57:12: runtime error: signed integer overflow\n"
+        "WARNING: ThreadSanitizer: data race (pid=7)\n"
+    )
     problems = test_cmd.family_run_problems(progress, log)
     assert problems[0] == "generators/sum_plus_one/iterator/n:1000: checksum 1 != expected 2"
     assert len(problems) == 4
@@ -93,13 +99,25 @@ def test_benchmark_errors_and_sanitizer_reports_are_problems():
 
 def test_sanitizer_exemptions_come_from_the_compile_commands(tmp_path):
     coroutines = REPO_ROOT / "benchmarks" / "coroutines"
-    (tmp_path / "compile_commands.json").write_text(json.dumps([
-        {"file": str(coroutines / "boost_fiber.cpp"),
-         "command": "g++ -O1 -fsanitize=thread --param=tsan-instrument-func-entry-exit=0 -c boost_fiber.cpp"},
-        {"file": str(coroutines / "cxx20_coroutine.cpp"),
-         "command": "g++ -O1 -fsanitize=address -foptimize-sibling-calls --param=asan-stack=0 -c cxx20_coroutine.cpp"},
-        {"file": str(REPO_ROOT / "harness" / "measure.cpp"), "command": "g++ -O1 -fsanitize=thread -c measure.cpp"},
-    ]))
+    (tmp_path / "compile_commands.json").write_text(
+        json.dumps(
+            [
+                {
+                    "file": str(coroutines / "boost_fiber.cpp"),
+                    "command": "g++ -O1 -fsanitize=thread --param=tsan-instrument-func-entry-exit=0 -c boost_fiber.cpp",
+                },
+                {
+                    "file": str(coroutines / "cxx20_coroutine.cpp"),
+                    "command": "g++ -O1 -fsanitize=address -foptimize-sibling-calls --param=asan-stack=0 "
+                    "-c cxx20_coroutine.cpp",
+                },
+                {
+                    "file": str(REPO_ROOT / "harness" / "measure.cpp"),
+                    "command": "g++ -O1 -fsanitize=thread -c measure.cpp",
+                },
+            ]
+        )
+    )
     assert test_cmd.sanitizer_exemptions(tmp_path) == [
         ("benchmarks/coroutines/boost_fiber.cpp", "without TSan's function entry/exit hooks"),
         ("benchmarks/coroutines/cxx20_coroutine.cpp", "without ASan's stack instrumentation, with sibling calls"),

@@ -35,8 +35,16 @@ def test_saved_baseline_is_small_and_compares_like_the_results(tmp_path, capsys,
     assert saved.exists() and saved.stat().st_size < source.stat().st_size / 2
     stored = json.loads(saved.read_text())
     assert stored["yieldbench"]["measure"] == "time" and stored["context"]["compiler"]
-    assert set(stored["benchmarks"][0]) <= {"name", "run_name", "real_time", "time_unit", "heap_peak_bytes",
-                                            "ctx_switches", "error_occurred", "error_message"}
+    assert set(stored["benchmarks"][0]) <= {
+        "name",
+        "run_name",
+        "real_time",
+        "time_unit",
+        "heap_peak_bytes",
+        "ctx_switches",
+        "error_occurred",
+        "error_message",
+    }
     capsys.readouterr()
     # The same verdicts from the baseline as from the full file it came from.
     assert main(["compare", str(saved), str(FIXTURES / "new.json")]) == 1

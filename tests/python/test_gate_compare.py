@@ -17,13 +17,36 @@ def document(benchmarks: dict, measure: str = "time", **context) -> dict:
     entries = []
     for name, times in benchmarks.items():
         for index, value in enumerate(times):
-            entries.append({"name": name, "run_name": name, "run_type": "iteration", "repetitions": len(times),
-                            "repetition_index": index, "iterations": 100, "real_time": value, "cpu_time": value,
-                            "time_unit": "ns", "heap_peak_bytes": 4096.0, "ctx_switches": 0.0})
-        entries.append({"name": name + "_median", "run_name": name, "run_type": "aggregate",
-                        "aggregate_name": "median", "real_time": 1.0, "time_unit": "ns"})
-    return {"context": {"compiler": "GNU 12.2.0", "cpu_model": "Test CPU", "build_preset": "release", **context},
-            "benchmarks": entries, "yieldbench": {"measure": measure}}
+            entries.append(
+                {
+                    "name": name,
+                    "run_name": name,
+                    "run_type": "iteration",
+                    "repetitions": len(times),
+                    "repetition_index": index,
+                    "iterations": 100,
+                    "real_time": value,
+                    "cpu_time": value,
+                    "time_unit": "ns",
+                    "heap_peak_bytes": 4096.0,
+                    "ctx_switches": 0.0,
+                }
+            )
+        entries.append(
+            {
+                "name": name + "_median",
+                "run_name": name,
+                "run_type": "aggregate",
+                "aggregate_name": "median",
+                "real_time": 1.0,
+                "time_unit": "ns",
+            }
+        )
+    return {
+        "context": {"compiler": "GNU 12.2.0", "cpu_model": "Test CPU", "build_preset": "release", **context},
+        "benchmarks": entries,
+        "yieldbench": {"measure": measure},
+    }
 
 
 def write(tmp_path, name: str, doc) -> str:
@@ -37,8 +60,9 @@ def run_compare(tmp_path, base: dict, new: dict, *options) -> int:
 
 
 def verdicts(tmp_path, base: dict, new: dict, **options) -> dict:
-    comparison = gate.compare(gate.load(write(tmp_path, "b.json", base)), gate.load(write(tmp_path, "n.json", new)),
-                              rules=[], **options)
+    comparison = gate.compare(
+        gate.load(write(tmp_path, "b.json", base)), gate.load(write(tmp_path, "n.json", new)), rules=[], **options
+    )
     return {row.name: row.verdict for row in comparison.rows}
 
 
@@ -128,12 +152,15 @@ def test_differing_measure_modes_are_bad_input(tmp_path, capsys):
     assert err.count("\n") == 1 and "measure modes differ" in err
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"benchmarks": [', "not valid JSON"),
-    ('[1, 2]', "no 'benchmarks' list"),
-    ('{"benchmarks": [{"name": "g/w/a", "run_type": "iteration"}]}', "has no real_time"),
-    ('{"benchmarks": [{"name": "g/w/a", "real_time": "fast"}]}', "not a number"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"benchmarks": [', "not valid JSON"),
+        ("[1, 2]", "no 'benchmarks' list"),
+        ('{"benchmarks": [{"name": "g/w/a", "run_type": "iteration"}]}', "has no real_time"),
+        ('{"benchmarks": [{"name": "g/w/a", "real_time": "fast"}]}', "not a number"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
     good = write(tmp_path, "good.json", document({"g/w/a/n:1": QUIET}))
     assert main(["compare", good, write(tmp_path, "bad.json", content)]) == 2
@@ -152,8 +179,7 @@ def test_missing_file_and_bad_options_are_exit_2(tmp_path, capsys):
 
 def test_thresholds_file_most_specific_line_wins(tmp_path):
     path = tmp_path / "thresholds"
-    path.write_text("# comment\ntime * 5%\ntime io 10%   # sockets\ntime io/echo_tcp/epoll 0.2\n"
-                    "instructions * 1%\n")
+    path.write_text("# comment\ntime * 5%\ntime io 10%   # sockets\ntime io/echo_tcp/epoll 0.2\n" "instructions * 1%\n")
     rules = gate.load_thresholds(path)
     assert gate.threshold_for("generators/x/y/n:1", "time", rules) == 0.05
     assert gate.threshold_for("io/pipe/z/n:1", "time", rules) == 0.10
@@ -166,8 +192,11 @@ def test_thresholds_file_most_specific_line_wins(tmp_path):
 def test_a_family_threshold_changes_the_verdict(tmp_path):
     base = document({"io/w/a/n:1": QUIET, "g/w/a/n:1": QUIET})
     new = document({"io/w/a/n:1": [v * 1.08 for v in QUIET], "g/w/a/n:1": [v * 1.08 for v in QUIET]})
-    comparison = gate.compare(gate.load(write(tmp_path, "b.json", base)), gate.load(write(tmp_path, "n.json", new)),
-                              rules=[gate.Rule("time", "io", 0.10, 1)])
+    comparison = gate.compare(
+        gate.load(write(tmp_path, "b.json", base)),
+        gate.load(write(tmp_path, "n.json", new)),
+        rules=[gate.Rule("time", "io", 0.10, 1)],
+    )
     assert {row.name: row.verdict for row in comparison.rows} == {"io/w/a/n:1": "unchanged", "g/w/a/n:1": "regression"}
 
 
@@ -198,11 +227,13 @@ def test_fixture_files_from_a_real_run_shape(capsys):
     out = capsys.readouterr().out
     assert status == 1
     rows = {line.split()[0]: line.split()[-1] for line in out.splitlines() if line.startswith("generators/")}
-    assert rows == {"generators/sum_plus_one/iterator/n:1000": "REGRESSION",
-                    "generators/sum_plus_one/callback/n:1000": "improvement",
-                    "generators/sum_plus_one/fiber_generator/n:1000": "noisy",
-                    "generators/sum_plus_one/ranges_view/n:1000": "unchanged",
-                    "generators/sum_plus_one/eager_vector/n:1000/pages:warm": "noisy"}
+    assert rows == {
+        "generators/sum_plus_one/iterator/n:1000": "REGRESSION",
+        "generators/sum_plus_one/callback/n:1000": "improvement",
+        "generators/sum_plus_one/fiber_generator/n:1000": "noisy",
+        "generators/sum_plus_one/ranges_view/n:1000": "unchanged",
+        "generators/sum_plus_one/eager_vector/n:1000/pages:warm": "noisy",
+    }
 
 
 def test_report_draws_the_comparison_through_reports(tmp_path):

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from ybcli import __main__ as cli
-from ybcli import build, families, flamegraph, paths, profile_cmd
+from ybcli import build, families, flamegraph, profile_cmd
 from ybcli.errors import SetupError
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -26,19 +26,28 @@ def profile_preset():
 
 def run_cli(*args):
     environment = {**os.environ, "PYTHONPATH": f"{REPO_ROOT / 'scripts'}:{REPO_ROOT}"}
-    return subprocess.run(["/usr/bin/python3", "-m", "ybcli", "profile", *args, "--no-build"], cwd=REPO_ROOT,
-                          env=environment, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["/usr/bin/python3", "-m", "ybcli", "profile", *args, "--no-build"],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def needs(*tools):
     missing = [tool for tool in tools if shutil.which(tool) is None]
-    return pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)} (scripts/bootstrap --profiling)")
+    return pytest.mark.skipif(
+        bool(missing), reason=f"not installed: {', '.join(missing)} (scripts/bootstrap --profiling)"
+    )
 
 
 @needs("valgrind", "callgrind_annotate")
 def test_callgrind_puts_the_implementation_among_the_top_functions(profile_preset, tmp_path):
-    done = run_cli("generators/sum_plus_one/iterator/n:1000", "--tool", "callgrind", "--iterations", "2",
-                   "--out", str(tmp_path))
+    done = run_cli(
+        "generators/sum_plus_one/iterator/n:1000", "--tool", "callgrind", "--iterations", "2", "--out", str(tmp_path)
+    )
     assert done.returncode == 0, done.stderr
     folder = tmp_path / "generators_sum_plus_one_iterator_n-1000" / "callgrind"
     for name in ("callgrind.out", "top_functions.txt", "index.html"):
@@ -53,8 +62,15 @@ def test_callgrind_puts_the_implementation_among_the_top_functions(profile_prese
 
 @needs("heaptrack", "heaptrack_print")
 def test_heaptrack_shows_the_vectors_allocation_site(profile_preset, tmp_path):
-    done = run_cli("generators/sum_plus_one/eager_vector/n:100000/pages:cold", "--tool", "heaptrack",
-                   "--iterations", "1", "--out", str(tmp_path))
+    done = run_cli(
+        "generators/sum_plus_one/eager_vector/n:100000/pages:cold",
+        "--tool",
+        "heaptrack",
+        "--iterations",
+        "1",
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr
     folder = tmp_path / "generators_sum_plus_one_eager_vector_n-100000_pages-cold" / "heaptrack"
     lines = done.stdout.splitlines()
@@ -71,8 +87,9 @@ def test_heaptrack_shows_the_vectors_allocation_site(profile_preset, tmp_path):
 
 @needs("perf")
 def test_perf_samples_the_timed_loop_and_splits_own_harness_kernel(profile_preset, tmp_path):
-    done = run_cli("generators/sum_plus_one/iterator/n:100000", "--tool", "perf", "--seconds", "0.3",
-                   "--out", str(tmp_path))
+    done = run_cli(
+        "generators/sum_plus_one/iterator/n:100000", "--tool", "perf", "--seconds", "0.3", "--out", str(tmp_path)
+    )
     if done.returncode == 2 and "not permitted" in done.stderr:
         pytest.skip(done.stderr.strip())
     assert done.returncode == 0, done.stderr
@@ -103,7 +120,9 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_and_exit_2(profile_pre
 
 def test_a_missing_tool_names_the_install_command(monkeypatch, capsys):
     real_which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "heaptrack" else real_which(name, *a, **k))
+    monkeypatch.setattr(
+        shutil, "which", lambda name, *a, **k: None if name == "heaptrack" else real_which(name, *a, **k)
+    )
     assert cli.main(["profile", "generators/sum_plus_one/iterator/n:1000", "--tool", "heaptrack"]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "scripts/bootstrap --profiling" in error and "heaptrack" in error
@@ -118,7 +137,7 @@ def test_perf_not_permitted_is_one_line_and_exit_2(monkeypatch, capsys):
 
 
 def test_perf_permission_rules():
-    assert profile_cmd.perf_event_modifier(2, 0) == ""       # root samples the kernel too
+    assert profile_cmd.perf_event_modifier(2, 0) == ""  # root samples the kernel too
     assert profile_cmd.perf_event_modifier(2, 1000) == ":u"  # others: their own user space only
     assert profile_cmd.perf_event_modifier(1, 1000) == ""
     with pytest.raises(SetupError, match="perf_event_paranoid is 3"):
@@ -133,12 +152,14 @@ def test_names_anchor_and_sanitise():
 
 
 def test_perf_script_parsing_keeps_kernel_and_user_frames():
-    text = ("yb_generators 250000\n"
-            "\tffffffff81234567 _raw_spin_unlock_irq+0x1d ([kernel.kallsyms])\n"
-            "\t55d4c0a01234 _ZN12_GLOBAL__N_112sum_plus_oneEm+0x14 (/x/bin/yb_generators)\n"
-            "\t7f00000000 [unknown] (/usr/lib/libbenchmark.so.1)\n\n"
-            "yb_generators 250000\n"
-            "\t55d4c0a01234 _ZN12_GLOBAL__N_112sum_plus_oneEm+0x20 (/x/bin/yb_generators)\n")
+    text = (
+        "yb_generators 250000\n"
+        "\tffffffff81234567 _raw_spin_unlock_irq+0x1d ([kernel.kallsyms])\n"
+        "\t55d4c0a01234 _ZN12_GLOBAL__N_112sum_plus_oneEm+0x14 (/x/bin/yb_generators)\n"
+        "\t7f00000000 [unknown] (/usr/lib/libbenchmark.so.1)\n\n"
+        "yb_generators 250000\n"
+        "\t55d4c0a01234 _ZN12_GLOBAL__N_112sum_plus_oneEm+0x20 (/x/bin/yb_generators)\n"
+    )
     samples = profile_cmd.parse_perf_script(text)
     assert [weight for _, weight in samples] == [250000, 250000]
     assert samples[0][0][0] == ("_raw_spin_unlock_irq", True)

@@ -18,7 +18,6 @@ sys.path.insert(0, str(TRACK))
 
 import coroutines  # noqa: E402
 import generators  # noqa: E402
-import measure  # noqa: E402
 import parallelism  # noqa: E402
 import registry  # noqa: E402
 import workloads  # noqa: E402
@@ -29,18 +28,31 @@ RUNNER = [sys.executable, str(TRACK / "yb_python.py")]
 
 # Printed by the C++ reference functions (benchmarks/<family>/workloads.cpp), compiled and run once.
 CXX = {
-    ("sum_plus_one", 1000): 500500, ("sum_plus_one", 12345): 76205685, ("sum_plus_one", 100000): 5000050000,
+    ("sum_plus_one", 1000): 500500,
+    ("sum_plus_one", 12345): 76205685,
+    ("sum_plus_one", 100000): 5000050000,
     ("sum_plus_one", 2000000): 2000001000000,
-    ("fibonacci_take", 1000): 9079565065540428012, ("fibonacci_take", 12345): 13016842761845988502,
-    ("fibonacci_take", 100000): 14406452726835625052, ("fibonacci_take", 2000000): 11576048090239331041,
-    ("csv_prices", 100): 4826077, ("csv_prices", 1000): 48412791, ("csv_prices", 10000): 485450466,
-    ("switch_round_trip", 1000): 499500, ("switch_round_trip", 100000): 4999950000,
-    ("send_receive", 1000): 166666500, ("send_receive", 100000): 166666666650000,
-    ("round_robin", 10, 1000): 9155341931105980453, ("round_robin", 1000, 100): 15676346172426834437,
+    ("fibonacci_take", 1000): 9079565065540428012,
+    ("fibonacci_take", 12345): 13016842761845988502,
+    ("fibonacci_take", 100000): 14406452726835625052,
+    ("fibonacci_take", 2000000): 11576048090239331041,
+    ("csv_prices", 100): 4826077,
+    ("csv_prices", 1000): 48412791,
+    ("csv_prices", 10000): 485450466,
+    ("switch_round_trip", 1000): 499500,
+    ("switch_round_trip", 100000): 4999950000,
+    ("send_receive", 1000): 166666500,
+    ("send_receive", 100000): 166666666650000,
+    ("round_robin", 10, 1000): 9155341931105980453,
+    ("round_robin", 1000, 100): 15676346172426834437,
     ("round_robin", 3, 5): 14977582026370202828,
-    ("cpu_sum", "seed"): 45000035701881550, ("cpu_sum", "balanced"): 5000000200000000,
-    ("cpu_sum", "small"): 500002000000, ("cpu_sum", (10, 100, 1000)): 2517705,
-    ("echo", 1, 1024): 3674624, ("echo", 4, 256): 1536974336, ("echo", 16, 64): 7680380416,
+    ("cpu_sum", "seed"): 45000035701881550,
+    ("cpu_sum", "balanced"): 5000000200000000,
+    ("cpu_sum", "small"): 500002000000,
+    ("cpu_sum", (10, 100, 1000)): 2517705,
+    ("echo", 1, 1024): 3674624,
+    ("echo", 4, 256): 1536974336,
+    ("echo", 16, 64): 7680380416,
 }
 
 
@@ -106,6 +118,7 @@ def test_cpu_sum_implementations_at_a_small_list(kind, workers):
         assert parallelism.cpu_sum_serial(work_list) == CXX["cpu_sum", work_list]
         return
     import concurrent.futures
+
     pool = {"thread": concurrent.futures.ThreadPoolExecutor, "process": concurrent.futures.ProcessPoolExecutor}[kind]
     operation, close = parallelism._pool_setup(pool, workers, work_list)()
     try:
@@ -157,13 +170,23 @@ def test_list_tests_follows_the_filter():
 
 def test_run_writes_google_benchmark_json_with_progress_and_aggregates(tmp_path):
     out = tmp_path / "out.json"
-    done = _runner("--benchmark_filter=sum_plus_one/py_.*/n:1000$|switch_round_trip/py_generator/n:1000$",
-                   "--benchmark_min_time=0.002", "--benchmark_repetitions=3", "--yb_latency_seconds=0.01",
-                   "--benchmark_enable_random_interleaving=true", "--benchmark_report_aggregates_only=false",
-                   f"--benchmark_out={out}", "--benchmark_out_format=json", "--yb_progress")
+    done = _runner(
+        "--benchmark_filter=sum_plus_one/py_.*/n:1000$|switch_round_trip/py_generator/n:1000$",
+        "--benchmark_min_time=0.002",
+        "--benchmark_repetitions=3",
+        "--yb_latency_seconds=0.01",
+        "--benchmark_enable_random_interleaving=true",
+        "--benchmark_report_aggregates_only=false",
+        f"--benchmark_out={out}",
+        "--benchmark_out_format=json",
+        "--yb_progress",
+    )
     assert done.returncode == 0, done.stderr
-    names = ["coroutines/switch_round_trip/py_generator/n:1000", "generators/sum_plus_one/py_genexpr/n:1000",
-             "generators/sum_plus_one/py_listcomp/n:1000"]
+    names = [
+        "coroutines/switch_round_trip/py_generator/n:1000",
+        "generators/sum_plus_one/py_genexpr/n:1000",
+        "generators/sum_plus_one/py_listcomp/n:1000",
+    ]
     progress = [line.split("\t") for line in done.stdout.splitlines()]
     assert progress and all(len(fields) == 3 and fields[0] == "YB_PROGRESS" for fields in progress)
     # 'running' before each of the three repetitions (the supervisor's watchdog keys on it), one 'ok' at the end
@@ -190,8 +213,9 @@ def test_run_writes_google_benchmark_json_with_progress_and_aggregates(tmp_path)
 
 
 def _bench(expected, **kw):
-    return registry.Benchmark("generators", "sum_plus_one", "py_test", (("n", 10),),
-                              registry.simple(lambda: 55), expected, 10, **kw)
+    return registry.Benchmark(
+        "generators", "sum_plus_one", "py_test", (("n", 10),), registry.simple(lambda: 55), expected, 10, **kw
+    )
 
 
 def _options(**kw):
@@ -216,14 +240,23 @@ def test_a_checksum_that_goes_wrong_in_the_timed_loop_is_caught(capsys):
         calls.append(1)
         return 55 if len(calls) < 4 else 54
 
-    bench = registry.Benchmark("generators", "sum_plus_one", "py_test", (("n", 10),),
-                               lambda: (operation, registry.no_close), 55, 10, latency=False)
+    bench = registry.Benchmark(
+        "generators",
+        "sum_plus_one",
+        "py_test",
+        (("n", 10),),
+        lambda: (operation, registry.no_close),
+        55,
+        10,
+        latency=False,
+    )
     entries = yb_python.run(_options(progress=True), [bench])
     assert entries[0]["error_occurred"] and "expected 55, got 54" in entries[0]["error_message"]
     name = "generators/sum_plus_one/py_test/n:10"
-    assert capsys.readouterr().out.splitlines() == [f"YB_PROGRESS\t{name}\trunning",
-                                                     f"YB_PROGRESS\t{name}\tchecksum mismatch in {name}: "
-                                                     "expected 55, got 54"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"YB_PROGRESS\t{name}\trunning",
+        f"YB_PROGRESS\t{name}\tchecksum mismatch in {name}: " "expected 55, got 54",
+    ]
 
 
 def test_skips_are_error_entries_prefixed_skipped():
@@ -237,16 +270,34 @@ def test_installed_family_executable_runs_the_runner():
     executable = REPO_ROOT / "build" / "release" / "bin" / "yb_python"
     if not executable.exists():
         pytest.skip("build/release not built")
-    done = subprocess.run([str(executable), "--benchmark_list_tests", "--benchmark_filter=py_asyncio"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(executable), "--benchmark_list_tests", "--benchmark_filter=py_asyncio"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and done.stdout.split() and all("py_asyncio" in n for n in done.stdout.split())
 
 
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("yb-py")
-    done = subprocess.run([str(REPO_ROOT / "scripts" / "yieldbench"), "run", "--family", "python", "--profile",
-                           "smoke", "--out", str(out)], capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)
+    done = subprocess.run(
+        [
+            str(REPO_ROOT / "scripts" / "yieldbench"),
+            "run",
+            "--family",
+            "python",
+            "--profile",
+            "smoke",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO_ROOT,
+    )
     return out, done
 
 
@@ -265,6 +316,7 @@ def test_python_results_load_into_the_same_sections_with_claims(smoke_run):
     from reports import claims
     from reports.load import load_all
     from reports.model import Report
+
     report = Report(load_all([str(out / "latest" / "results.json")]))
     sections = report.sections()
     assert "py_genexpr" in {b.impl for b in sections["generators"]["sum_plus_one"]}
@@ -282,6 +334,7 @@ def test_python_results_load_into_the_same_sections_with_claims(smoke_run):
 def test_echo_servers_return_the_cxx_checksum_and_leave_nothing_behind(server, conns):
     import threading
     import echo
+
     fds, threads = len(os.listdir("/proc/self/fd")), threading.active_count()
     messages = echo.w.echo_messages_per_connection(conns)
     operation, close = echo._setup(getattr(echo, server), conns, 64)()

@@ -43,15 +43,27 @@ TIMEOUT_S = 120  # per run: a stuck run ends the script instead of hanging it
 
 
 def c_program(executable, round_trips, pin):
-    out = subprocess.run(pin + [str(executable), str(round_trips)], capture_output=True, text=True, check=True,
-                         timeout=TIMEOUT_S).stdout
+    out = subprocess.run(
+        pin + [str(executable), str(round_trips)], capture_output=True, text=True, check=True, timeout=TIMEOUT_S
+    ).stdout
     return float(re.search(r"p50_ns=(\d+)", out).group(1))
 
 
 def ours(executable, pin):
-    out = subprocess.run(pin + [str(executable), f"--benchmark_filter={families.anchored(*NAMES)}", "--benchmark_min_time=0.05",
-                          "--benchmark_format=json", "--yb_latency_seconds=0.3"],
-                         capture_output=True, text=True, check=True, timeout=TIMEOUT_S).stdout
+    out = subprocess.run(
+        pin
+        + [
+            str(executable),
+            f"--benchmark_filter={families.anchored(*NAMES)}",
+            "--benchmark_min_time=0.05",
+            "--benchmark_format=json",
+            "--yb_latency_seconds=0.3",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=TIMEOUT_S,
+    ).stdout
     runs = json.loads(out)["benchmarks"]
     if len(runs) != 1 or "lat_p50_ns" not in runs[0]:
         raise SystemExit(f"tcp_ping_pong.py: expected one {NAME} result with lat_p50_ns, got {runs}")
@@ -78,11 +90,15 @@ def main():
         results["ours"].append(ours(build / "yb_io", pin))
     print(f"load average after:  {load()}")
     placement = f"taskset -c {args.cpus}" if args.cpus else "unpinned"
-    print(f"p50 ns per round trip (64 bytes, one TCP loopback connection, blocking, {placement}), "
-          f"{args.rounds} rounds:")
+    print(
+        f"p50 ns per round trip (64 bytes, one TCP loopback connection, blocking, {placement}), "
+        f"{args.rounds} rounds:"
+    )
     for name, values in results.items():
-        print(f"  {name:5s} median {statistics.median(values):8.0f}  min {min(values):8.0f}  "
-              f"all {' '.join(f'{v:.0f}' for v in values)}")
+        print(
+            f"  {name:5s} median {statistics.median(values):8.0f}  min {min(values):8.0f}  "
+            f"all {' '.join(f'{v:.0f}' for v in values)}"
+        )
     difference = statistics.median(results["ours"]) / statistics.median(results["c"]) - 1
     print(f"ours vs c (medians): {difference:+.1%}")
 

@@ -41,6 +41,7 @@ def block_perf_event_open():
     nr_perf_event_open, enosys = 298, 38  # x86-64
     PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
     SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+
     # BPF: load seccomp_data.nr (offset 0); if == perf_event_open return ERRNO(ENOSYS) else ALLOW.
     class Filter(ctypes.Structure):
         _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
@@ -48,12 +49,18 @@ def block_perf_event_open():
     class Program(ctypes.Structure):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
 
-    code = (Filter * 4)(Filter(0x20, 0, 0, 0), Filter(0x15, 0, 1, nr_perf_event_open),
-                        Filter(0x06, 0, 0, SECCOMP_RET_ERRNO | enosys), Filter(0x06, 0, 0, SECCOMP_RET_ALLOW))
+    code = (Filter * 4)(
+        Filter(0x20, 0, 0, 0),
+        Filter(0x15, 0, 1, nr_perf_event_open),
+        Filter(0x06, 0, 0, SECCOMP_RET_ERRNO | enosys),
+        Filter(0x06, 0, 0, SECCOMP_RET_ALLOW),
+    )
     program = Program(4, code)
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
-            libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) != 0:
+    if (
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+        or libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) != 0
+    ):
         raise OSError(ctypes.get_errno(), "seccomp")
 
 
@@ -85,10 +92,19 @@ def perf_bench(threaded, placement):
 
 def ours(executable, threaded, placement, perf_events=True):
     name = f"ping_pong/pipe/worker:{'thread' if threaded else 'process'}/placement:{placement}"
-    out = subprocess.run([str(executable), f"--benchmark_filter={name}", "--benchmark_min_time=0.15",
-                          "--benchmark_format=json", "--yb_latency_seconds=0.02"],
-                         capture_output=True, text=True, check=True,
-                         preexec_fn=None if perf_events else block_perf_event_open).stdout
+    out = subprocess.run(
+        [
+            str(executable),
+            f"--benchmark_filter={name}",
+            "--benchmark_min_time=0.15",
+            "--benchmark_format=json",
+            "--yb_latency_seconds=0.02",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        preexec_fn=None if perf_events else block_perf_event_open,
+    ).stdout
     return json.loads(out)["benchmarks"][0]["real_time"] / 1000
 
 
@@ -101,8 +117,10 @@ def task_stats(pid, tid):
             status = f.read()
     except OSError:
         return None
-    switches = sum(int(re.search(rf"\n{key}:\s+(\d+)", status).group(1))
-                   for key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+    switches = sum(
+        int(re.search(rf"\n{key}:\s+(\d+)", status).group(1))
+        for key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
+    )
     return cpu, switches
 
 
@@ -156,8 +174,11 @@ class PairedProgram:
             last = {t: task_stats(*t) for t in tasks}
         finally:
             signal_pids(pids, signal.SIGSTOP)
-        deltas = sorted(((last[t][1] - first[t][1], last[t][0] - first[t][0]) for t in tasks
-                         if first[t] and last[t]), reverse=True)[:2]  # the pair: most switches
+        deltas = sorted(
+            ((last[t][1] - first[t][1], last[t][0] - first[t][0]) for t in tasks if first[t] and last[t]), reverse=True
+        )[
+            :2
+        ]  # the pair: most switches
         round_trips = sum(d[0] for d in deltas) / 2
         if len(deltas) < 2 or round_trips < 500:
             return None
@@ -173,10 +194,17 @@ class PairedProgram:
 def paired(executable, threaded, rounds, seconds):
     kind = "thread" if threaded else "process"
     programs = {
-        "perf": PairedProgram(["taskset", "-c", "0", "perf", "bench", "sched", "pipe", "-l", "1000000000"]
-                              + (["-T"] if threaded else [])),
-        "ours": PairedProgram([str(executable), f"--benchmark_filter=ping_pong/pipe/worker:{kind}/placement:same_cpu",
-                               "--benchmark_min_time=100", "--yb_latency_seconds=0.01"]),
+        "perf": PairedProgram(
+            ["taskset", "-c", "0", "perf", "bench", "sched", "pipe", "-l", "1000000000"] + (["-T"] if threaded else [])
+        ),
+        "ours": PairedProgram(
+            [
+                str(executable),
+                f"--benchmark_filter=ping_pong/pipe/worker:{kind}/placement:same_cpu",
+                "--benchmark_min_time=100",
+                "--yb_latency_seconds=0.01",
+            ]
+        ),
     }
     try:
         time.sleep(2.5)  # ours: past Google Benchmark's estimate of the iterations, into the long timed loop
@@ -191,10 +219,14 @@ def paired(executable, threaded, rounds, seconds):
         for program in programs.values():
             program.end()
     ratios = [o / p for o, p in zip(samples["ours"], samples["perf"]) if o and p]
-    cells = "  ".join(f"{name} {min(v):5.2f} / {statistics.median(v):5.2f}"
-                      for name, v in ((n, [x for x in xs if x]) for n, xs in samples.items()))
-    print(f"{kind:7s} same_cpu   {cells}   ours/perf median {statistics.median(ratios):5.3f} "
-          f"({len(ratios)} paired windows)")
+    cells = "  ".join(
+        f"{name} {min(v):5.2f} / {statistics.median(v):5.2f}"
+        for name, v in ((n, [x for x in xs if x]) for n, xs in samples.items())
+    )
+    print(
+        f"{kind:7s} same_cpu   {cells}   ours/perf median {statistics.median(ratios):5.3f} "
+        f"({len(ratios)} paired windows)"
+    )
 
 
 def main():
@@ -202,22 +234,24 @@ def main():
     parser.add_argument("--rounds", type=int, default=None, help="default: 8, with --paired 80")
     parser.add_argument("--only", default="", help="run only configurations containing this text")
     parser.add_argument("--build", default="build/release")
-    parser.add_argument("--without-perf-events", action="store_true",
-                        help="also run ours with perf_event_open failing")
+    parser.add_argument("--without-perf-events", action="store_true", help="also run ours with perf_event_open failing")
     parser.add_argument("--paired", action="store_true", help="same_cpu, CPU time per round trip, paired windows")
     parser.add_argument("--window", type=float, default=0.04, help="seconds of one --paired window")
     args = parser.parse_args()
     executable = pathlib.Path(args.build) / "bin" / "yb_parallelism"
     if args.paired:
-        print(f"us of CPU (both tasks) per round trip, CPU 0, {args.rounds or 80} rounds of {args.window} s: "
-              f"min / median; load {open('/proc/loadavg').read().split()[0]}")
+        print(
+            f"us of CPU (both tasks) per round trip, CPU 0, {args.rounds or 80} rounds of {args.window} s: "
+            f"min / median; load {open('/proc/loadavg').read().split()[0]}"
+        )
         for threaded in (False, True):
             if args.only in ("thread" if threaded else "process"):
                 paired(executable, threaded, args.rounds or 80, args.window)
         return
     args.rounds = args.rounds or 8
-    configs = [(threaded, placement) for threaded in (False, True)
-               for placement in ("same_cpu", "cross_cpu", "unpinned")]
+    configs = [
+        (threaded, placement) for threaded in (False, True) for placement in ("same_cpu", "cross_cpu", "unpinned")
+    ]
     configs = [c for c in configs if args.only in f"{'thread' if c[0] else 'process'} {c[1]}"]
     variants = ["perf", "ours"] + (["ours_no_perf_events"] if args.without_perf_events else [])
     results = {c: {v: [] for v in variants} for c in configs}

@@ -22,8 +22,12 @@ def errored_report(tmp_path_factory):
 @pytest.fixture(scope="session")
 def new_run(tmp_path_factory):
     """quick_reps.json again, with eager_vector 30% slower and ranges_view 0.5% faster."""
-    return changed_copy(fixture("quick_reps.json"), tmp_path_factory.mktemp("new") / "results.json",
-                        {"eager_vector": 1.3, "ranges_view": 0.995}, "20261123-010000-quick")
+    return changed_copy(
+        fixture("quick_reps.json"),
+        tmp_path_factory.mktemp("new") / "results.json",
+        {"eager_vector": 1.3, "ranges_view": 0.995},
+        "20261123-010000-quick",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,12 @@ import pytest
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 # Lists the images that failed to load into <body data-broken="...">, read back with --dump-dom.
-PROBE = ('<script>window.addEventListener("load",function(){var bad=[];for(const i of document.images)'
-         '{if(!i.complete||i.naturalWidth===0)bad.push(i.getAttribute("src"));}'
-         'document.body.setAttribute("data-images",String(document.images.length));'
-         'document.body.setAttribute("data-broken",bad.join(" "));});</script>')
+PROBE = (
+    '<script>window.addEventListener("load",function(){var bad=[];for(const i of document.images)'
+    '{if(!i.complete||i.naturalWidth===0)bad.push(i.getAttribute("src"));}'
+    'document.body.setAttribute("data-images",String(document.images.length));'
+    'document.body.setAttribute("data-broken",bad.join(" "));});</script>'
+)
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
 

@@ -10,8 +10,21 @@ from reports.load import load_all
 from reports.model import Report
 from reports_testlib import fixture
 
-UNIT_WORDS = ("(ns)", "(µs)", "(ms)", "(s)", "(B)", "(KiB)", "(MiB)", "(GiB)", "(log scale)", "per operation",
-              "(%", "(items", "(coroutines")
+UNIT_WORDS = (
+    "(ns)",
+    "(µs)",
+    "(ms)",
+    "(s)",
+    "(B)",
+    "(KiB)",
+    "(MiB)",
+    "(GiB)",
+    "(log scale)",
+    "per operation",
+    "(%",
+    "(items",
+    "(coroutines",
+)
 
 
 def drawn(paths):
@@ -34,8 +47,11 @@ def impl_artists(figure):
 
 
 def artist_rgb(artist):
-    color = artist.get_color() if hasattr(artist, "get_linestyle") and not hasattr(artist, "get_width") \
+    color = (
+        artist.get_color()
+        if hasattr(artist, "get_linestyle") and not hasattr(artist, "get_width")
         else artist.get_facecolor()
+    )
     return to_rgb(color)
 
 
@@ -77,8 +93,10 @@ def test_value_axes_name_their_units(everything):
             for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
                 if scale != "linear" and axis is not (ax.xaxis if chart.kind == "scaling" else None):
                     ticks = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
-                    assert ticks and all(any(u in t for u in ("s", "B")) or t == "0" for t in ticks), \
-                        (chart.filename, ticks)
+                    assert ticks and all(any(u in t for u in ("s", "B")) or t == "0" for t in ticks), (
+                        chart.filename,
+                        ticks,
+                    )
 
 
 def test_scaling_is_log_log_where_it_spans_decades(everything):
@@ -127,12 +145,17 @@ def test_parameters_only_some_implementations_have_are_variants(tmp_path):
     eager_vector's pages as separate rows and lines, same colour."""
     entries = []
     for n in (1000, 100000):
-        for name, t in ((f"callback/n:{n}", 1.0), (f"eager_vector/n:{n}/pages:cold", 3.0),
-                        (f"eager_vector/n:{n}/pages:warm", 2.0)):
+        for name, t in (
+            (f"callback/n:{n}", 1.0),
+            (f"eager_vector/n:{n}/pages:cold", 3.0),
+            (f"eager_vector/n:{n}/pages:warm", 2.0),
+        ):
             full = f"generators/sum_plus_one/{name}"
-            entries.append(f'{{"name": "{full}/real_time", "run_name": "{full}/real_time", "run_type": "iteration", '
-                           f'"real_time": {t * n}, "cpu_time": {t * n}, "time_unit": "ns", '
-                           f'"heap_peak_bytes": {8 * n if "eager" in name else 0}}}')
+            entries.append(
+                f'{{"name": "{full}/real_time", "run_name": "{full}/real_time", "run_type": "iteration", '
+                f'"real_time": {t * n}, "cpu_time": {t * n}, "time_unit": "ns", '
+                f'"heap_peak_bytes": {8 * n if "eager" in name else 0}}}'
+            )
     path = tmp_path / "variants.json"
     path.write_text('{"benchmarks": [' + ",".join(entries) + "]}")
     report, palette, found = drawn([path])

@@ -24,10 +24,9 @@ def test_change_beyond_noise_is_flagged_and_small_change_is_not(new_run):
 
 
 def test_noisy_benchmark_needs_a_bigger_change(tmp_path):
-    new = changed_copy(fixture("quick_reps.json"), tmp_path / "new.json",
-                       {"coro_generator": 1.15}, "noisy")
+    new = changed_copy(fixture("quick_reps.json"), tmp_path / "new.json", {"coro_generator": 1.15}, "noisy")
     found = changes([fixture("quick_reps.json"), new])
-    noisy = found["generators/sum_plus_one/coro_generator/n:1000/pages:cold"]   # cv ≈ 12%: unstable
+    noisy = found["generators/sum_plus_one/coro_generator/n:1000/pages:cold"]  # cv ≈ 12%: unstable
     steady = found["generators/sum_plus_one/coro_generator/n:2000000/pages:cold"]
     assert noisy.ratio == pytest.approx(0.15, abs=0.005) and not noisy.beyond_noise
     assert noisy.threshold > 0.15
@@ -37,9 +36,10 @@ def test_noisy_benchmark_needs_a_bigger_change(tmp_path):
 def test_overlapping_repetitions_are_not_beyond_noise(tmp_path):
     base = Report(load_all([fixture("quick_reps.json")])).current[0]
     import copy
+
     new = copy.deepcopy(base)
     low, high = min(base.samples["time_ns"]), max(base.samples["time_ns"])
-    new.samples["time_ns"] = [high * 1.5, high * 1.6, low]   # median much higher, ranges overlap
+    new.samples["time_ns"] = [high * 1.5, high * 1.6, low]  # median much higher, ranges overlap
     new.noise = None
     change = compare.compare_metric(base, new, "time_ns")
     assert abs(change.ratio) > change.threshold and not change.beyond_noise
@@ -72,9 +72,9 @@ def test_report_highlights_changes(compare_report):
     pngs = sorted(p.name for p in compare_report.glob("compare-*.png"))
     assert pngs == ["compare-generators-sum_plus_one-bars.png", "compare-generators-sum_plus_one-change.png"]
     html = (compare_report / "index.html").read_text(encoding="utf-8")
-    assert html.count('class="beyond-worse"') == 3     # the three eager_vector cases
+    assert html.count('class="beyond-worse"') == 3  # the three eager_vector cases
     assert 'class="beyond-better"' not in html
-    assert "20261123-010000-quick" in html            # both runs in the context table
+    assert "20261123-010000-quick" in html  # both runs in the context table
     md = (compare_report / "summary.md").read_text(encoding="utf-8")
     assert "3 changed in time beyond their noise" in md
     assert md.count("**🔺 +30.0%**") == 3
@@ -82,6 +82,7 @@ def test_report_highlights_changes(compare_report):
 
 def test_change_chart_marks_beyond_noise_bars(new_run):
     from reports import colors, compare_charts
+
     report = Report(load_all([fixture("quick_reps.json"), new_run]))
     compared = compare.compare_report(report)
     palette = colors.assign(report.implementations())

@@ -35,8 +35,17 @@ def bad_inputs(tmp: Path):
     }
 
 
-CASES = ["missing", "not JSON", "truncated", "no benchmarks", "not yieldbench names", "empty file", "JSON array",
-         "binary", "folder"]
+CASES = [
+    "missing",
+    "not JSON",
+    "truncated",
+    "no benchmarks",
+    "not yieldbench names",
+    "empty file",
+    "JSON array",
+    "binary",
+    "folder",
+]
 
 
 def existing_report(tmp: Path) -> Path:
@@ -125,8 +134,13 @@ def test_usage_error_is_one_line(capsys):
 
 def test_command_line_error_has_no_traceback(tmp_path):
     root = Path(reports.__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "reports", str(fixture("truncated.json")), "--out",
-                           str(tmp_path / "r")], cwd=root, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "reports", str(fixture("truncated.json")), "--out", str(tmp_path / "r")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == f"{PREFIX}{fixture('truncated.json')}: truncated JSON (line 8)\n"

@@ -8,14 +8,23 @@ from reports.load import load_results, parse_name
 from reports.model import Report
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("generators/sum_plus_one/eager_vector/n:2000000", ("generators", "sum_plus_one", "eager_vector", (("n", "2000000"),))),
-    ("io/echo_tcp/epoll/conns:256/msg:64", ("io", "echo_tcp", "epoll", (("conns", "256"), ("msg", "64")))),
-    ("parallelism/pingpong/pipe/placement:same_cpu", ("parallelism", "pingpong", "pipe", (("placement", "same_cpu"),))),
-    # suffixes Google Benchmark adds itself are not parameters
-    ("generators/sum/eager/n:1/1/repeats:3/real_time", ("generators", "sum", "eager", (("n", "1"),))),
-    ("coroutines/switch/boost_fiber/threads:2", ("coroutines", "switch", "boost_fiber", (("threads", "2"),))),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        (
+            "generators/sum_plus_one/eager_vector/n:2000000",
+            ("generators", "sum_plus_one", "eager_vector", (("n", "2000000"),)),
+        ),
+        ("io/echo_tcp/epoll/conns:256/msg:64", ("io", "echo_tcp", "epoll", (("conns", "256"), ("msg", "64")))),
+        (
+            "parallelism/pingpong/pipe/placement:same_cpu",
+            ("parallelism", "pingpong", "pipe", (("placement", "same_cpu"),)),
+        ),
+        # suffixes Google Benchmark adds itself are not parameters
+        ("generators/sum/eager/n:1/1/repeats:3/real_time", ("generators", "sum", "eager", (("n", "1"),))),
+        ("coroutines/switch/boost_fiber/threads:2", ("coroutines", "switch", "boost_fiber", (("threads", "2"),))),
+    ],
+)
 def test_parse_name_splits_on_slashes(name, expected):
     parsed = parse_name(name)
     assert (parsed.family, parsed.workload, parsed.impl, parsed.params) == expected
@@ -30,9 +39,11 @@ def test_repetitions_give_median_spread_and_noise():
     results = load_results(fixture("quick_reps.json"))
     assert results.label == "20261122-031000-quick"
     assert len(results.benchmarks) == 9
-    bench = next(b for b in results.benchmarks if b.run_name == "generators/sum_plus_one/eager_vector/n:2000000/pages:cold")
+    bench = next(
+        b for b in results.benchmarks if b.run_name == "generators/sum_plus_one/eager_vector/n:2000000/pages:cold"
+    )
     times = bench.samples["time_ns"]
-    assert len(times) == 3                      # the three repetitions, not the aggregates
+    assert len(times) == 3  # the three repetitions, not the aggregates
     assert bench.value("time_ns") == sorted(times)[1]
     assert bench.interval("time_ns") == (min(times), max(times))
     assert set(bench.aggregates) == {"mean", "median", "stddev", "cv"}
@@ -68,20 +79,22 @@ def test_errors_skips_units_unknown_fields_and_plain_gb_output():
     by_impl = {b.impl: b for b in results.benchmarks}
     assert by_impl["posix_spawn"].failed and "checksum mismatch" in by_impl["posix_spawn"].error
     assert by_impl["io_uring"].failed and "io_uring unavailable" in by_impl["io_uring"].error
-    assert by_impl["posix_spawn"].value("time_ns") is None      # a failed benchmark is never "fast"
-    assert by_impl["std_thread"].value("time_ns") == pytest.approx(38_000)   # time_unit "us"
-    assert by_impl["std_thread"].value("new_field_from_future") is None      # strings are not metrics
+    assert by_impl["posix_spawn"].value("time_ns") is None  # a failed benchmark is never "fast"
+    assert by_impl["std_thread"].value("time_ns") == pytest.approx(38_000)  # time_unit "us"
+    assert by_impl["std_thread"].value("new_field_from_future") is None  # strings are not metrics
     assert results.ignored == ["BM_legacy/8"]
 
 
 def test_nan_counters_are_absent(tmp_path):
     path = tmp_path / "nan.json"
-    path.write_text('{"benchmarks": [{"name": "generators/sum/eager/n:1", "run_type": "iteration", '
-                    '"real_time": 5, "cpu_time": 5, "time_unit": "ms", "lat_p50_ns": NaN, "heap_peak_bytes": 0}]}')
+    path.write_text(
+        '{"benchmarks": [{"name": "generators/sum/eager/n:1", "run_type": "iteration", '
+        '"real_time": 5, "cpu_time": 5, "time_unit": "ms", "lat_p50_ns": NaN, "heap_peak_bytes": 0}]}'
+    )
     bench = load_results(path).benchmarks[0]
     assert bench.value("time_ns") == 5e6
     assert bench.value("lat_p50_ns") is None
-    assert bench.value("heap_peak_bytes") == 0     # a measured zero is a zero
+    assert bench.value("heap_peak_bytes") == 0  # a measured zero is a zero
 
 
 def test_aggregates_only_output_uses_median_and_stddev(tmp_path):
@@ -90,7 +103,8 @@ def test_aggregates_only_output_uses_median_and_stddev(tmp_path):
     entries = ",".join(
         f'{{"name": "generators/sum/eager/n:1_{a}", "run_name": "generators/sum/eager/n:1", "run_type": "aggregate", '
         f'"aggregate_name": "{a}", "aggregate_unit": "{u}", "real_time": {v}, "cpu_time": {v}, "time_unit": "us"}}'
-        for a, u, v in rows)
+        for a, u, v in rows
+    )
     path.write_text(f'{{"benchmarks": [{entries}]}}')
     bench = load_results(path).benchmarks[0]
     assert bench.value("time_ns") == 9000.0

@@ -13,13 +13,27 @@ from reports_testlib import fixture
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED_CHARTS = {
-    "quick": ["generators-sum_plus_one-time.png", "generators-sum_plus_one-memory.png",
-              "generators-sum_plus_one-ctx.png", "generators-sum_plus_one-scaling-n.png"],
-    "single": ["coroutines-pingpong-time.png", "coroutines-pingpong-memory.png", "coroutines-pingpong-ctx.png",
-               "coroutines-pingpong-latency.png", "coroutines-pingpong-scaling-alive.png"],
-    "errored": ["parallelism-spawn_join-time.png", "parallelism-spawn_join-memory.png",
-                "parallelism-spawn_join-ctx.png", "io-echo_tcp-time.png", "io-echo_tcp-ctx.png",
-                "io-echo_tcp-latency.png"],
+    "quick": [
+        "generators-sum_plus_one-time.png",
+        "generators-sum_plus_one-memory.png",
+        "generators-sum_plus_one-ctx.png",
+        "generators-sum_plus_one-scaling-n.png",
+    ],
+    "single": [
+        "coroutines-pingpong-time.png",
+        "coroutines-pingpong-memory.png",
+        "coroutines-pingpong-ctx.png",
+        "coroutines-pingpong-latency.png",
+        "coroutines-pingpong-scaling-alive.png",
+    ],
+    "errored": [
+        "parallelism-spawn_join-time.png",
+        "parallelism-spawn_join-memory.png",
+        "parallelism-spawn_join-ctx.png",
+        "io-echo_tcp-time.png",
+        "io-echo_tcp-ctx.png",
+        "io-echo_tcp-latency.png",
+    ],
 }
 
 
@@ -68,9 +82,17 @@ def test_html_references_only_existing_files_and_no_network(report_dir):
 
 def test_html_shows_context_unavailable_metrics_unstable_and_failures(quick_report, errored_report):
     html = (quick_report / "index.html").read_text(encoding="utf-8")
-    for text in ("Run context", "GNU 12.2.0", "08ecf44", "KVMKVMKVM", "Metrics not measured",
-                 "perf_event_open software events unavailable", "latency: mean only", "⚠ unstable",
-                 'class="unstable"'):
+    for text in (
+        "Run context",
+        "GNU 12.2.0",
+        "08ecf44",
+        "KVMKVMKVM",
+        "Metrics not measured",
+        "perf_event_open software events unavailable",
+        "latency: mean only",
+        "⚠ unstable",
+        'class="unstable"',
+    ):
         assert text in html, text
     errored = (errored_report / "index.html").read_text(encoding="utf-8")
     assert "checksum mismatch: expected 10 got 0" in errored
@@ -116,8 +138,14 @@ def test_help_returns_zero(capsys):
 def test_module_entry_point_runs_with_agg_and_no_display(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no DISPLAY, no MPLBACKEND
     root = Path(reports.__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "reports", str(fixture("errored.json")), "--out",
-                           str(tmp_path / "r")], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "reports", str(fixture("errored.json")), "--out", str(tmp_path / "r")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert (tmp_path / "r" / "index.html").is_file()
