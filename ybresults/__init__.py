@@ -1,0 +1,36 @@
+"""ybresults: the results contract, the one package that reads, checks, merges and writes results files.
+
+  names      the benchmark-name grammar (parse, format, Google Benchmark's suffixes, filters)
+  counters   the counter registry: name, unit, which direction is better, one line of meaning
+  units      unit conversion and formatters
+  noise      the noise limit (UNSTABLE_CV) and verdict
+  progress   the progress-line channel between family executables and `yieldbench run`
+  schema     schema and yieldbench versions
+  document   reading: one-line errors, shape and schema checks, partial-file recovery
+  model      a results file as Benchmarks with their repetitions (what the summary, reports and gate read)
+  strict     strict JSON: non-finite values left out with the reason
+  merge      one document from the family executables' outputs
+  write      atomic writing
+
+Nothing else parses or writes results JSON. It imports only the standard library, so the CLI, the gate, the
+reports, the python track and the fidelity scripts can all use it."""
+from .document import read, read_output, read_partial
+from .errors import ResultsError
+from .merge import merge
+from .model import Benchmark, Results, load
+from .schema import SCHEMA_VERSION, VERSION
+from .write import write
+
+__all__ = [
+    "Benchmark",
+    "Results",
+    "ResultsError",
+    "SCHEMA_VERSION",
+    "VERSION",
+    "load",
+    "merge",
+    "read",
+    "read_output",
+    "read_partial",
+    "write",
+]
