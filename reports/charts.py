@@ -15,7 +15,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from . import metrics, units  # noqa: E402
+from ybresults import units  # noqa: E402
+
+from . import metrics  # noqa: E402
 from .model import case_label, cases, param_number, sort_key_params, sweeps  # noqa: E402
 
 DECADES = 100.0  # values spanning this ratio or more get a log axis

@@ -4,7 +4,7 @@ implementations of the same workload where the run has them. Shown only when pyt
 from dataclasses import dataclass
 from html import escape
 
-from . import units
+from ybresults import units
 
 PY_PREFIX = "py_"
 

@@ -3,6 +3,7 @@ import argparse
 import datetime
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from .errors import ReportError
@@ -76,7 +77,7 @@ def generate(paths: list, out_dir, quiet: bool = True) -> dict:
 
 
 def main(argv: list = None) -> int:
-    """Exit status: 0 report written, 2 bad input or unusable output folder (one line on stderr)."""
+    """Exit status: 0 report written, 2 bad input or unusable output folder (one line on stderr), 3 a bug."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser().parse_args(argv)
@@ -91,4 +92,8 @@ def main(argv: list = None) -> int:
     except ReportError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    except Exception:  # a bug: exit 3, never 1 (which means a regression) nor 2 (which blames the input)
+        traceback.print_exc()
+        print(f"{PROG}: internal error (a bug in yieldbench; the traceback is above), exit 3", file=sys.stderr)
+        return 3
     return 0

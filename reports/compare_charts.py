@@ -4,7 +4,9 @@ import math
 
 from matplotlib.patches import Patch
 
-from . import metrics, units
+from ybresults import units
+
+from . import metrics
 from .charts import (
     Chart,
     apply_axis,

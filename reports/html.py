@@ -2,7 +2,9 @@
 run context, warnings, metrics not measured, the comparison, then charts and tables per section."""
 from html import escape
 
-from . import claims, contexts, metrics, tables, units
+from ybresults import units
+
+from . import claims, contexts, metrics, tables
 from .availability import missing_metrics, run_reasons
 from .compare import grouped
 from .model import case_label

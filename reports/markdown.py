@@ -1,6 +1,8 @@
 """summary.md: a compact Markdown summary for CI step summaries (no images): run line, warnings, one
 table per section, the comparison's changes beyond noise, and the metrics that were not measured."""
-from . import claims, contexts, metrics, tables, units
+from ybresults import units
+
+from . import claims, contexts, metrics, tables
 from .availability import missing_metrics, run_reasons
 
 

@@ -1,5 +1,8 @@
-"""The metrics a report knows by name: what each means, its unit kind, and how the charts group them."""
+"""The metrics a report draws and how it groups them; names, titles and units come from the counter
+registry (ybresults/counters.py)."""
 from dataclasses import dataclass
+
+from ybresults import counters
 
 
 @dataclass(frozen=True)
@@ -9,25 +12,30 @@ class Metric:
     kind: str  # "time" (ns), "bytes", "count" or "rate" (per second)
 
 
-TIME = Metric("time_ns", "wall time per iteration", "time")
-CPU_TIME = Metric("cpu_time_ns", "CPU time per iteration", "time")
-ITEMS = Metric("items_per_second", "items per second", "rate")
-HEAP_ALLOCS = Metric("heap_allocs", "heap allocations per iteration", "count")
-HEAP_PEAK = Metric("heap_peak_bytes", "heap peak", "bytes")
-HEAP_TOTAL = Metric("heap_total_bytes", "heap bytes allocated per iteration", "bytes")
-RSS_PEAK = Metric("rss_peak_bytes", "RSS peak growth", "bytes")
-BYTES_PER_UNIT = Metric("bytes_per_unit", "memory per unit", "bytes")
-CTX_VOLUNTARY = Metric("ctx_voluntary", "voluntary context switches per operation", "count")
-CTX_INVOLUNTARY = Metric("ctx_involuntary", "involuntary context switches per operation", "count")
-CTX_SWITCHES = Metric("ctx_switches", "context switches (perf) per operation", "count")
-CPU_MIGRATIONS = Metric("cpu_migrations", "CPU migrations per operation", "count")
-PAGE_FAULTS = Metric("page_faults", "page faults per operation", "count")
-TASK_CLOCK = Metric("task_clock_ns", "task clock per operation", "time")
-LAT_P50 = Metric("lat_p50_ns", "p50", "time")
-LAT_P90 = Metric("lat_p90_ns", "p90", "time")
-LAT_P99 = Metric("lat_p99_ns", "p99", "time")
-LAT_P999 = Metric("lat_p999_ns", "p99.9", "time")
-LAT_MAX = Metric("lat_max_ns", "max", "time")
+def _metric(name: str) -> Metric:
+    counter = counters.get(name)
+    return Metric(counter.name, counter.title, counter.kind)
+
+
+TIME = _metric("time_ns")
+CPU_TIME = _metric("cpu_time_ns")
+ITEMS = _metric("items_per_second")
+HEAP_ALLOCS = _metric("heap_allocs")
+HEAP_PEAK = _metric("heap_peak_bytes")
+HEAP_TOTAL = _metric("heap_total_bytes")
+RSS_PEAK = _metric("rss_peak_bytes")
+BYTES_PER_UNIT = _metric("bytes_per_unit")
+CTX_VOLUNTARY = _metric("ctx_voluntary")
+CTX_INVOLUNTARY = _metric("ctx_involuntary")
+CTX_SWITCHES = _metric("ctx_switches")
+CPU_MIGRATIONS = _metric("cpu_migrations")
+PAGE_FAULTS = _metric("page_faults")
+TASK_CLOCK = _metric("task_clock_ns")
+LAT_P50 = _metric("lat_p50_ns")
+LAT_P90 = _metric("lat_p90_ns")
+LAT_P99 = _metric("lat_p99_ns")
+LAT_P999 = _metric("lat_p999_ns")
+LAT_MAX = _metric("lat_max_ns")
 
 MEMORY = (HEAP_PEAK, RSS_PEAK, BYTES_PER_UNIT)
 CONTEXT_SWITCHES = (CTX_VOLUNTARY, CTX_INVOLUNTARY)
@@ -36,21 +44,9 @@ LATENCY = (LAT_P50, LAT_P90, LAT_P99, LAT_P999, LAT_MAX)
 SCALING = (TIME, HEAP_PEAK, RSS_PEAK, BYTES_PER_UNIT)
 # Compared between results files (time first: it drives the comparison charts).
 COMPARED = (TIME, HEAP_PEAK, RSS_PEAK, BYTES_PER_UNIT, LAT_P99)
-# The counters DESIGN.md asks every benchmark for; a missing one is listed as "not measured".
-DESIGN_COUNTERS = (
-    ITEMS,
-    HEAP_ALLOCS,
-    HEAP_PEAK,
-    HEAP_TOTAL,
-    RSS_PEAK,
-    BYTES_PER_UNIT,
-    CTX_VOLUNTARY,
-    CTX_INVOLUNTARY,
-    CTX_SWITCHES,
-    CPU_MIGRATIONS,
-    PAGE_FAULTS,
-) + LATENCY
+# The counters every benchmark is asked for; a missing one is listed as "not measured".
+DESIGN_COUNTERS = tuple(_metric(name) for name in counters.REQUIRED)
 # Optional by design: reported only "where a unit exists".
-OPTIONAL = {BYTES_PER_UNIT.key}
+OPTIONAL = set(counters.OPTIONAL)
 
 BY_KEY = {m.key: m for m in (TIME, CPU_TIME, TASK_CLOCK) + DESIGN_COUNTERS}

@@ -4,11 +4,9 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
-from . import metrics
+from ybresults.noise import UNSTABLE_CV
 
-# A benchmark is unstable when the runner says so; without the runner's verdict (plain Google Benchmark
-# output), when its repetitions vary by more than this coefficient of variation.
-UNSTABLE_CV = 0.05
+from . import metrics
 
 # Order of sections in reports; families not named here follow alphabetically.
 FAMILY_ORDER = ("generators", "coroutines", "parallelism", "io", "python")
@@ -110,6 +108,7 @@ class Benchmark:
     def unstable(self) -> bool:
         if self.noise and isinstance(self.noise.get("unstable"), bool):
             return self.noise["unstable"]
+        # Without the runner's verdict (plain Google Benchmark output): the spread of the repetitions.
         cv = self.cv()
         return cv is not None and cv > UNSTABLE_CV
 

@@ -3,7 +3,9 @@ each cell reads. A metric column appears only when some benchmark in the table r
 from dataclasses import dataclass
 from typing import Callable
 
-from . import metrics, units
+from ybresults import units
+
+from . import metrics
 from .model import case_label, sort_key_params
 
 

@@ -17,10 +17,7 @@ import sys
 import threading
 import time
 
-if __package__ in (None, "") and os.path.dirname(os.path.abspath(__file__)) not in sys.path:
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import workloads as w  # noqa: E402
+import workloads as w
 
 FAMILY = "io"
 CONNS = (1, 16)

@@ -15,7 +15,6 @@ workloads, speaking the Google Benchmark command line the other families speak.
                                          'YB_PROGRESS<TAB>name<TAB>ok|message' once it is done
   --yb_latency_seconds=S                 budget of each benchmark's latency pass
 """
-import json
 import os
 import platform
 import random
@@ -25,16 +24,15 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import coroutines
+import echo
+import generators
+import measure
+import parallelism
+import registry
+import ybresults
+from ybresults import progress, strict
 
-import coroutines  # noqa: E402
-import echo  # noqa: E402
-import generators  # noqa: E402
-import measure  # noqa: E402
-import parallelism  # noqa: E402
-import registry  # noqa: E402
-
-VERSION = "0.1.0"
 # A benchmark that takes longer than this is ended with an error and the run goes on.
 WATCHDOG_SECONDS = 120
 
@@ -157,7 +155,7 @@ def context(options):
         "caches": [],
         "load_avg": list(load),
         "library_build_type": "release",
-        "yb_version": VERSION,
+        "yb_version": ybresults.VERSION,
         "git_commit": _git_commit(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "python_executable": sys.executable,
@@ -204,13 +202,13 @@ def run(options, chosen):
                 errors.setdefault(bench.name, f"cleanup failed: {type(error).__name__}: {error}")
         if options["progress"]:
             status = errors.get(bench.name, "ok")
-            print(f"YB_PROGRESS\t{bench.name}\t{status}", flush=True)
+            print(progress.line(bench.name, status), flush=True)
 
     for bench, _ in slots:
         if bench.name in errors:
             continue
         if options["progress"]:
-            print(f"YB_PROGRESS\t{bench.name}\trunning", flush=True)
+            print(progress.line(bench.name, progress.RUNNING), flush=True)
         signal.alarm(WATCHDOG_SECONDS)
         try:
             if bench.name not in prepared:
@@ -260,14 +258,6 @@ def run(options, chosen):
     return out
 
 
-def write_json(path, document):
-    temporary = f"{path}.tmp.{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as file:
-        json.dump(document, file, indent=2)
-        file.write("\n")
-    os.replace(temporary, path)
-
-
 def main(argv):
     options = parse_args(argv)
     benchmarks = all_benchmarks()
@@ -288,11 +278,10 @@ def main(argv):
         return 1
     document = {"context": context(options), "benchmarks": run(options, chosen)}
     if options["out"]:
-        write_json(options["out"], document)
+        ybresults.write(options["out"], document)
     if not options["progress"]:
         if options["format"] == "json":
-            json.dump(document, sys.stdout, indent=2)
-            print()
+            sys.stdout.write(strict.dumps(document))
         else:
             for entry in document["benchmarks"]:
                 if entry.get("error_occurred"):

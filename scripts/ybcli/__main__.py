@@ -1,18 +1,26 @@
 """yieldbench: benchmarks that make the costs of concurrency models visible.
 
-  yieldbench run    build the suite, run it with progress, write results/<run-id>/ and a summary
-  yieldbench test   build, then run every test (ctest and pytest)
-  yieldbench list   families, workloads and implementations with one-line descriptions
+  yieldbench run      build the suite, run it with progress, write results/<run-id>/ and a summary
+  yieldbench test     build, then run every test (style, ctest and pytest)
+  yieldbench list     families, workloads and implementations with one-line descriptions
   yieldbench compare  regression verdicts between two results files (exit 1 on a regression)
   yieldbench baseline save|show  the gate's baselines in ci/baselines/
   yieldbench ci       test, quick run, compare with the baseline; its exit status is the gate's
-  yieldbench report charts, index.html and summary.md from results files (see `yieldbench report --help`)
-"""
+  yieldbench report   charts, index.html and summary.md from results files (see `yieldbench report --help`)
+  yieldbench profile  one benchmark under perf, callgrind or heaptrack
+
+Exit status: 0 success, 1 a regression or failed tests, 2 bad input, 3 an internal error (a bug),
+130/143 interrupted."""
 import argparse
 import sys
+import traceback
+
+import ybresults
 
 from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile_cmd, run, test_cmd
 from .errors import SetupError, UsageError
+
+EXIT_INTERNAL_ERROR = 3
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -28,7 +36,7 @@ class ArgumentsError(UsageError):
 
 COMMANDS = {
     "run": (run, "build the suite, run it with progress, write results/<run-id>/results.json and a summary"),
-    "test": (test_cmd, "build, then run every test: ctest (C++) and pytest (Python)"),
+    "test": (test_cmd, "build, then run every test: style, ctest (C++) and pytest (Python)"),
     "list": (list_cmd, "families, workloads and implementations, each with a one-line description"),
     "compare": (compare_cmd, "regression verdict per benchmark between two results files; exit 1 on a regression"),
     "baseline": (
@@ -51,13 +59,13 @@ DELEGATED = {
 
 def parser() -> argparse.ArgumentParser:
     top = OneLineParser(
-        prog="yieldbench", description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="yieldbench", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, summary) in COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
         module.add_arguments(sub)
-        sub.set_defaults(execute=module.execute)
+        sub.set_defaults(module=module)
     for name, summary in DELEGATED.items():
         commands.add_parser(name, help=summary, add_help=False)
     return top
@@ -69,6 +77,7 @@ def main(argv=None) -> int:
         import reports  # matplotlib is imported only by commands that draw
 
         return reports.main(argv[1:])
+    command = argv[0] if argv and argv[0] in COMMANDS else "?"
     try:
         args, unknown = parser().parse_known_args(argv)
         if unknown:  # said by the command they were given to, not by the top level
@@ -80,8 +89,8 @@ def main(argv=None) -> int:
         print(error, file=sys.stderr)
         return 2
     try:
-        return args.execute(args)
-    except (UsageError, SetupError) as error:
+        return args.module.execute(args.module.options_from(args))
+    except (UsageError, SetupError, ybresults.ResultsError) as error:
         print(f"yieldbench {args.command}: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the command needed and no check above foresaw
@@ -91,6 +100,14 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"yieldbench {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception:  # a bug: never exit 1, which means a regression
+        traceback.print_exc()
+        print(
+            f"yieldbench {command}: internal error (a bug in yieldbench; the traceback is above), "
+            f"exit {EXIT_INTERNAL_ERROR}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -8,13 +8,15 @@ Machine class: YIELDBENCH_MACHINE_CLASS when set (CI sets it, e.g. github-ubuntu
 `<CPU count>cpu-<hypervisor or metal>` from the results' context, e.g. 2cpu-kvm. Timings only compare
 on the same class; instruction counts are far less sensitive to the machine but keep the same key."""
 import argparse
-import json
 import os
 import pathlib
 import re
 import statistics
+from dataclasses import dataclass
 
-from . import gate, paths
+import ybresults
+
+from . import gate, options, paths
 from .errors import UsageError
 
 BASELINES = paths.REPO_ROOT / "ci" / "baselines"
@@ -46,6 +48,21 @@ KEPT_CONTEXT = (
 )
 
 
+@dataclass(frozen=True)
+class SaveOptions:
+    results: pathlib.Path = paths.RESULTS / "latest" / "results.json"
+    machine_class: str = None  # None: $YIELDBENCH_MACHINE_CLASS, else <cpus>cpu-<hypervisor>
+    dir: pathlib.Path = BASELINES
+    target: pathlib.Path = None  # None: <dir>/<measure>-<machine class>.json
+
+
+@dataclass(frozen=True)
+class ShowOptions:
+    measure: str = None  # None: every stored baseline
+    machine_class: str = None
+    dir: pathlib.Path = BASELINES
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     save = actions.add_parser(
@@ -74,8 +91,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def execute(args: argparse.Namespace) -> int:
-    return save(args) if args.action == "save" else show(args)
+def options_from(args: argparse.Namespace):
+    if args.action == "save":
+        return options.from_namespace(SaveOptions, args, target=None)
+    return options.from_namespace(ShowOptions, args)
+
+
+def execute(opts) -> int:
+    return save(opts) if isinstance(opts, SaveOptions) else show(opts)
 
 
 def machine_class(context: dict, override: str = None) -> str:
@@ -128,102 +151,70 @@ def trim(document: dict) -> dict:
         "context": context,
         "benchmarks": benchmarks,
         "yieldbench": {
-            "measure": gate.measure_of(document),
+            "measure": ybresults.model.measure_of(document),
             "baseline": True,
             **{key: meta[key] for key in ("run_id", "profile", "repetitions", "min_time", "command") if key in meta},
         },
     }
 
 
-def save(args) -> int:
-    if not args.results.exists():
-        raise UsageError(f"{args.results}: no such file (run `yieldbench run --profile quick` first)")
-    document = gate.read_document(args.results)
-    checked = gate.from_document(document, str(args.results))  # the same validation compare applies
-    if not checked.benchmarks:
-        raise UsageError(f"{args.results}: no benchmarks to keep")
-    if (document.get("yieldbench") or {}).get("partial"):
-        raise UsageError(f"{args.results}: a partial run (a family failed); not a baseline")
-    klass = machine_class(document.get("context", {}), args.machine_class)
-    target = getattr(args, "target", None) or path_for(args.dir, checked.measure, klass)
-    trimmed = trim(document)
-    _write_compact(target, trimmed)
-    errors = sum(1 for side in checked.benchmarks.values() if side.error)
+def save(opts: SaveOptions) -> int:
+    if not opts.results.exists():
+        raise UsageError(f"{opts.results}: no such file (run `yieldbench run --profile quick` first)")
+    checked = gate.load(opts.results)  # the same validation compare applies
+    if checked.partial:
+        raise UsageError(f"{opts.results}: a partial run (a family failed); not a baseline")
+    klass = machine_class(checked.context, opts.machine_class)
+    target = opts.target or path_for(opts.dir, checked.measure, klass)
+    try:
+        ybresults.write(target, trim(checked.document), compact_entries=True)
+    except OSError as error:
+        if target.parent.exists() and not target.parent.is_dir():
+            raise UsageError(f"cannot write the baseline {target}: {target.parent} is a file, not a folder") from None
+        blocker = next((parent for parent in target.parents if parent.is_file()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else error.strerror
+        raise UsageError(f"cannot write the baseline {target}: {reason}") from None
+    errors = sum(1 for bench in checked.benchmarks.values() if bench.failed)
     print(
-        f"saved {len(checked.benchmarks)} benchmarks ({checked.measure}, machine class {klass}) to {_shown(target)} "
-        f"({target.stat().st_size // 1024 + 1} KiB)"
+        f"saved {len(checked.benchmarks)} benchmarks ({checked.measure}, machine class {klass}) to "
+        f"{paths.shown(target)} ({target.stat().st_size // 1024 + 1} KiB)"
         + (f"; {errors} of them errored and will be listed as errors" if errors else "")
     )
-    print(f"commit it: git add {_shown(target)}")
+    print(f"commit it: git add {paths.shown(target)}")
     return 0
 
 
-def _write_compact(path: pathlib.Path, document: dict) -> None:
-    """One benchmark entry per line: small, and diffs of a refreshed baseline stay readable. Written to a
-    temporary file and renamed: a failed write leaves the previous baseline as it was."""
-    body = ",\n".join("  " + json.dumps(entry, separators=(",", ":")) for entry in document["benchmarks"])
-    text = (
-        '{\n"context": '
-        + json.dumps(document["context"], indent=1)
-        + ',\n"yieldbench": '
-        + json.dumps(document["yieldbench"])
-        + ',\n"benchmarks": [\n'
-        + body
-        + "\n]}\n"
-    )
-    json.loads(text)  # never store what compare could not read
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary.is_file():
-            temporary.unlink()
-        if path.parent.exists() and not path.parent.is_dir():
-            raise UsageError(f"cannot write the baseline {path}: {path.parent} is a file, not a folder") from None
-        raise UsageError(f"cannot write the baseline {path}: {error.strerror}") from None
-
-
-def show(args) -> int:
-    if args.dir.exists() and not args.dir.is_dir():
-        raise UsageError(f"--dir {args.dir}: is a file, not a baselines folder")
-    stored = sorted(args.dir.glob("*.json")) if args.dir.is_dir() else []
-    if args.measure:
-        stored = [path for path in stored if path.name.startswith(args.measure + "-")]
-    if args.machine_class:
-        stored = [path for path in stored if path.stem.split("-", 1)[-1] == machine_class({}, args.machine_class)]
+def show(opts: ShowOptions) -> int:
+    if opts.dir.exists() and not opts.dir.is_dir():
+        raise UsageError(f"--dir {opts.dir}: is a file, not a baselines folder")
+    stored = sorted(opts.dir.glob("*.json")) if opts.dir.is_dir() else []
+    if opts.measure:
+        stored = [path for path in stored if path.name.startswith(opts.measure + "-")]
+    if opts.machine_class:
+        stored = [path for path in stored if path.stem.split("-", 1)[-1] == machine_class({}, opts.machine_class)]
     if not stored:
         print(
-            f"no baselines in {_shown(args.dir)}"
-            + (" matching the options" if args.measure or args.machine_class else "")
+            f"no baselines in {paths.shown(opts.dir)}"
+            + (" matching the options" if opts.measure or opts.machine_class else "")
             + "; make one with `yieldbench run --profile quick` then `yieldbench baseline save`"
         )
         return 0
     for path in stored:
         loaded = gate.load(path)
-        with open(path, encoding="utf-8") as file:
-            meta = json.load(file).get("yieldbench", {})
-        context = loaded.context
+        meta, context = loaded.meta, loaded.context
         print(
-            f"{_shown(path)}: {len(loaded.benchmarks)} benchmarks, measure {loaded.measure}, "
+            f"{paths.shown(path)}: {len(loaded.benchmarks)} benchmarks, measure {loaded.measure}, "
             f"run {meta.get('run_id', '?')} ({meta.get('profile', '?')} profile, {meta.get('repetitions', '?')} reps), "
             f"commit {context.get('git_commit', '?')}, {context.get('compiler', '?')}, {context.get('cpu_model', '?')}"
         )
-        if args.measure or args.machine_class or len(stored) == 1:
+        if opts.measure or opts.machine_class or len(stored) == 1:
             unit = "Ir/op" if loaded.measure == "instructions" else "ns"
-            for name, side in sorted(loaded.benchmarks.items()):
+            for name, bench in sorted(loaded.benchmarks.items()):
+                times = gate.side(bench, loaded.measure).times
                 value = (
-                    f"{statistics.median(side.times):.6g} {unit}  cv {gate.cv(side.times):.1%}  x{len(side.times)}"
-                    if side.times
-                    else f"error: {side.error}"
+                    f"{statistics.median(times):.6g} {unit}  cv {gate.cv(times):.1%}  x{len(times)}"
+                    if times
+                    else f"error: {bench.error}"
                 )
                 print(f"  {name}  {value}")
     return 0
-
-
-def _shown(path: pathlib.Path) -> str:
-    try:
-        return str(path.resolve().relative_to(pathlib.Path.cwd()))
-    except ValueError:
-        return str(path)

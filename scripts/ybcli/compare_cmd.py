@@ -3,35 +3,86 @@
 Exit status: 1 when any benchmark regressed, 0 otherwise (improvements, noise, new and missing
 benchmarks do not fail), 2 on bad input: an unreadable, malformed, truncated or foreign file, results
 from incompatible contexts or with no benchmark in common, bad options, an output that cannot be
-written (checked before anything is compared). The method is described in gate.py and the README."""
+written (checked before anything is compared). The method is described in gate/ and the README."""
 import argparse
+import math
 import os
 import pathlib
+import sys
 import tempfile
+from dataclasses import dataclass
 
-from . import gate
+from . import gate, options
 from .errors import UsageError
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("base", metavar="BASE.json", help="the baseline: a results file or ci/baselines/*.json")
-    parser.add_argument("new", metavar="NEW.json", help="the results to judge")
+@dataclass(frozen=True)
+class GateOptions:
+    """How the gate decides: shared by `compare` and `ci`."""
+
+    threshold: float = None  # smallest change that counts, for every benchmark; None: ci/thresholds
+    alpha: float = gate.DEFAULT_ALPHA
+    thresholds: pathlib.Path = None  # None: ci/thresholds
+
+    def __post_init__(self):
+        if not 0 < self.alpha < 1 or math.isnan(self.alpha):
+            raise UsageError(f"--alpha must lie between 0 and 1, got {self.alpha:g}")
+        if self.thresholds is not None and not self.thresholds.exists():
+            raise UsageError(f"--thresholds {self.thresholds}: no such file")
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "GateOptions":
+        threshold = None
+        if args.threshold is not None:
+            try:
+                threshold = gate.parse_fraction(args.threshold)
+            except ValueError as error:
+                raise UsageError(f"--threshold: {error}") from None
+        return cls(threshold, args.alpha, args.thresholds)
+
+    def rules(self) -> list:
+        return gate.load_thresholds(self.thresholds)
+
+
+@dataclass(frozen=True)
+class Options:
+    base: pathlib.Path
+    new: pathlib.Path
+    gate: GateOptions = GateOptions()
+    markdown: pathlib.Path = None
+    report: pathlib.Path = None
+
+
+def add_gate_arguments(parser: argparse.ArgumentParser, same_as: str = "") -> None:
+    said = f"as for `yieldbench {same_as}`" if same_as else None
     parser.add_argument(
         "--threshold",
         metavar="P",
-        help="smallest change that counts, for every benchmark (5%% or 0.05); default: "
-        "ci/thresholds, else 5%% (time) or 1%% (instructions)",
+        help=said
+        or "smallest change that counts, for every benchmark (5%% or 0.05); default: ci/thresholds, else 5%% (time) "
+        "or 1%% (instructions)",
     )
     parser.add_argument(
         "--alpha",
         type=float,
         default=gate.DEFAULT_ALPHA,
         metavar="A",
-        help=f"significance level of the Mann-Whitney U test (default {gate.DEFAULT_ALPHA})",
+        help=said or f"significance level of the Mann-Whitney U test (default {gate.DEFAULT_ALPHA})",
     )
     parser.add_argument(
-        "--thresholds", type=pathlib.Path, metavar="FILE", help="per-family thresholds file (default: ci/thresholds)"
+        "--thresholds",
+        type=pathlib.Path,
+        metavar="FILE",
+        help=said or "per-family thresholds file (default: ci/thresholds)",
     )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "base", type=pathlib.Path, metavar="BASE.json", help="the baseline: a results file or ci/baselines/*.json"
+    )
+    parser.add_argument("new", type=pathlib.Path, metavar="NEW.json", help="the results to judge")
+    add_gate_arguments(parser)
     parser.add_argument("--markdown", type=pathlib.Path, metavar="FILE", help="also write the verdicts as Markdown")
     parser.add_argument(
         "--report",
@@ -41,46 +92,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def options(args) -> tuple:
-    """(threshold override or None, alpha, rules) from the parsed arguments; bad values are UsageErrors."""
-    threshold = None
-    if args.threshold is not None:
-        try:
-            threshold = gate.parse_fraction(args.threshold)
-        except ValueError as error:
-            raise UsageError(f"--threshold: {error}") from None
-    if not 0 < args.alpha < 1:
-        raise UsageError(f"--alpha must lie between 0 and 1, got {args.alpha:g}")
-    if args.thresholds is not None and not args.thresholds.exists():
-        raise UsageError(f"--thresholds {args.thresholds}: no such file")
-    return threshold, args.alpha, gate.load_thresholds(args.thresholds)
+def options_from(args: argparse.Namespace) -> Options:
+    return options.from_namespace(Options, args, gate=GateOptions.from_args(args))
 
 
-def execute(args: argparse.Namespace) -> int:
-    threshold, alpha, rules = options(args)
-    base, new = gate.load(args.base), gate.load(args.new)  # bad input first: then no output folder is made
-    if args.markdown:
-        check_writable_file(args.markdown, "--markdown")
-    if args.report:
-        check_report_folder(args.report)
-    comparison = gate.compare(base, new, threshold, alpha, rules)
+def execute(opts: Options) -> int:
+    rules = opts.gate.rules()
+    base, new = gate.load(opts.base), gate.load(opts.new)  # bad input first: then no output folder is made
+    if opts.markdown:
+        check_writable_file(opts.markdown, "--markdown")
+    if opts.report:
+        check_report_folder(opts.report)
+    comparison = gate.compare(base, new, opts.gate.threshold, opts.gate.alpha, rules)
     print(gate.render_text(comparison))
-    if args.markdown:
-        write_markdown(args.markdown, gate.render_markdown(comparison))
-    if args.report:
-        draw_report(args.base, args.new, args.report)
+    if opts.markdown:
+        write_text(opts.markdown, gate.render_markdown(comparison))
+    if opts.report:
+        draw_report(opts.base, opts.new, opts.report)
     return comparison.exit_status
 
 
-def draw_report(base, new, out: pathlib.Path) -> None:
+def draw_report(base: pathlib.Path, new: pathlib.Path, out: pathlib.Path) -> None:
     """reports/' side-by-side charts of two files; a report that fails costs the report, never the verdict."""
-    import sys
-
     try:
         import reports
 
-        if reports.main([str(base), str(new), "--out", str(out), "--quiet"]) == 0:
-            print(f"yieldbench: comparison report: {out / 'index.html'}", file=sys.stderr)
+        reports.generate([base, new], out)
+        print(f"yieldbench: comparison report: {out / 'index.html'}", file=sys.stderr)
     except Exception as error:  # the verdict stands without charts
         print(
             f"yieldbench: the comparison report failed ({type(error).__name__}: {error}); the verdict stands",
@@ -120,7 +158,8 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def write_markdown(path: pathlib.Path, text: str) -> None:
+def write_text(path: pathlib.Path, text: str) -> None:
+    """Writes a summary or table (not results: those go through ybresults); UsageError naming the path."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

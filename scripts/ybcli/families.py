@@ -4,6 +4,8 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 
+from ybresults import names
+
 from . import paths
 from .errors import UsageError
 
@@ -71,22 +73,6 @@ def describe(executable: pathlib.Path) -> Description:
     return description
 
 
-# What Google Benchmark appends to a registered name (UseRealTime, Iterations, ...); yieldbench's
-# reporters drop it, so users never see it.
-GB_SUFFIX = r"/(real_time|manual_time|process_time|min_time:[0-9.]+|repeats:[0-9]+|iterations:[0-9]+|threads:[0-9]+)"
-
-
-def plain_name(listed: str) -> str:
-    return re.sub(f"({GB_SUFFIX})+$", "", listed)
-
-
-def anchored(*names: str) -> str:
-    """A Google Benchmark filter (POSIX extended regex) matching exactly `names`, whatever GB appends."""
-    quoted = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"[\1]", name) for name in names]
-    body = quoted[0] if len(quoted) == 1 else "(" + "|".join(quoted) + ")"
-    return f"^{body}({GB_SUFFIX})*$"
-
-
 def benchmark_names(executable: pathlib.Path, regex: str) -> list:
     """Names (as results show them) of the benchmarks `regex` selects, as Google Benchmark's own
     filter decides."""
@@ -98,4 +84,4 @@ def benchmark_names(executable: pathlib.Path, regex: str) -> list:
             f"--filter '{regex}' was refused by {executable.name}: {done.stderr.strip().splitlines()[-1:]}"
         )
     # Only the yieldbench name grammar counts: Google Benchmark prints warnings on the same stream.
-    return [plain_name(line) for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]
+    return [names.plain_name(line) for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]

@@ -26,16 +26,16 @@ Coverage: only code whose instruction count is a property of the code, not of th
             and the kernel's work (the bulk of a syscall-heavy operation) is never counted.
   note      coroutines/*/ucontext calls rt_sigprocmask on every switch: its user-space count is
             deterministic and covered, but the syscall's kernel cost is invisible in this mode."""
-import json
 import os
 import pathlib
-import re
-import shlex
 import subprocess
-import sys
 import tempfile
 
-from . import build, families, paths, results
+import ybresults
+from ybresults import names, progress
+
+from . import build, families, paths, runfolder
+from .progress import Progress
 from .errors import SetupError, UsageError
 
 COVERED_FAMILIES = ("generators", "coroutines")
@@ -81,85 +81,78 @@ def covered(name: str, executable_family: str) -> str:
     return ""
 
 
-def execute(args, repetitions: int) -> int:
-    """Called by run.execute for --measure instructions; the same arguments and results layout."""
-    from . import run  # for its run folder, progress and report helpers
-
-    wanted = [name for value in args.family for name in value.split(",") if name]
-    try:
-        re.compile(args.filter)
-    except re.error as error:
-        raise UsageError(f"--filter '{args.filter}' is not a regular expression: {error}") from None
+def execute(opts) -> int:
+    """`yieldbench run --measure instructions` (run.Options): the same results layout as a time run."""
+    repetitions = opts.repetitions_or_default
     build.bootstrap(profiling=True)  # valgrind
     build.build("release")
-    chosen = families.choose(families.executables("release"), wanted)
+    chosen = families.choose(families.executables("release"), list(opts.family))
     planned, excluded = {}, {}
     for family, executable in chosen.items():
-        for name in families.benchmark_names(executable, args.filter):
+        for name in families.benchmark_names(executable, opts.filter):
             reason = covered(name, family)
             if reason:
                 excluded.setdefault(reason, []).append(name)
             else:
                 planned.setdefault(family, []).append(name)
-    total = sum(len(names) for names in planned.values())
-    for reason, names in excluded.items():
-        build.say(f"not measured in instruction mode: {len(names)} benchmark(s): {reason}")
+    total = sum(len(selected) for selected in planned.values())
+    for reason, left_out in excluded.items():
+        build.say(f"not measured in instruction mode: {len(left_out)} benchmark(s): {reason}")
     if total == 0:
         raise UsageError(
-            f"no benchmark matching --filter '{args.filter}' in {', '.join(chosen) or 'any family'} is "
+            f"no benchmark matching --filter '{opts.filter}' in {', '.join(chosen) or 'any family'} is "
             f"covered in instruction mode (covered: {', '.join(COVERED_FAMILIES)}, "
             f"without {', '.join(EXCLUDED_IMPLEMENTATIONS)})"
         )
 
-    results_root = args.out.resolve()
-    run_id, run_dir = run._new_run_dir(results_root, f"{args.profile}-instructions")
+    results_root = opts.out.resolve()
+    runfolder.check_results_root(results_root)
+    run_id, run_dir = runfolder.new_run_dir(results_root, f"{opts.profile}-instructions")
     build.say(
         f"counting instructions of {total} benchmarks under callgrind ({repetitions} repetition(s) of one "
-        f"operation each) into {run._shown(run_dir)}/"
+        f"operation each) into {paths.shown(run_dir)}/"
     )
-    progress = run.Progress(total)
+    shown = Progress(total)
     outputs, failures = {}, []
-    for family, names in planned.items():
+    for family, selected in planned.items():
         output = {"context": {}, "benchmarks": []}
-        for name in names:
+        for name in selected:
             entries, context, status = measure_one(chosen[family], name, repetitions, run_dir)
             output["benchmarks"].extend(entries)
             output["context"] = output["context"] or native_context(chosen[family], name) or context
-            progress.finished(name, status)
-            if status != "ok" and not status.startswith(run.Progress.SKIPPED) and not entries:
+            shown.finished(name, status)
+            if status != progress.OK and not status.startswith(progress.SKIPPED) and not entries:
                 failures.append({"family": family, "benchmark": name, "reason": status})
         outputs[family] = output
 
     metadata = {
-        "version": "0.1.0",
         "run_id": run_id,
-        "profile": args.profile,
+        "profile": opts.profile,
         "repetitions": repetitions,
         "measure": "instructions",
         "min_time": 1e-9,
         "families": list(outputs),
         "partial": bool(failures),
         "failures": failures,
-        "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
-        "not_measured": {reason: names for reason, names in excluded.items()},
+        "command": runfolder.command_line(),
+        "not_measured": excluded,
     }
-    document = results.merge(outputs, metadata)
+    document = ybresults.merge(outputs, metadata)
     document["context"]["yb_measure"] = "instructions"
     document["context"]["instructions"] = (
         "callgrind Ir per operation: user-space instructions in the timed loop only, one operation per "
         "repetition, LD_BIND_NOW=1; the kernel's work is not counted. real_time and cpu_time hold it, time_unit 'Ir'"
     )
-    results_file = run_dir / "results.json"
-    results.write_atomically(results_file, document)
-    results.point_latest(results_root, run_dir)
+    written = run_dir / "results.json"
+    ybresults.write(written, document)
+    runfolder.point_latest(results_root, run_dir)
     print()
-    print(render(document))
-    errors = progress.errors
+    print(render(ybresults.model.from_document(document, written)))
     build.say(
-        f"wrote {run._shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
-        + (f"; {errors} benchmark(s) failed" if errors else "")
+        f"wrote {paths.shown(written)} ({len(document['benchmarks'])} entries, {shown.elapsed():.1f} s)"
+        + (f"; {shown.errors} benchmark(s) failed" if shown.errors else "")
     )
-    return 1 if errors else 0
+    return 1 if shown.errors else 0
 
 
 def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: pathlib.Path):
@@ -177,7 +170,7 @@ def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: 
             f"--callgrind-out-file={profile}",
             "--",
             str(executable),
-            f"--benchmark_filter={families.anchored(name)}",
+            f"--benchmark_filter={names.anchored(name)}",
             "--benchmark_min_time=1e-9",
             f"--benchmark_repetitions={repetitions}",
             "--benchmark_enable_random_interleaving=false",
@@ -201,8 +194,8 @@ def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: 
         except subprocess.TimeoutExpired:
             return [], {}, f"callgrind ran past {TIMEOUT} s"
         try:
-            output = results.load_family_output(gb_json)
-        except (OSError, ValueError):
+            output = ybresults.read_output(gb_json)
+        except ybresults.ResultsError:
             tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
             return [], {}, f"no results under callgrind (exit {done.returncode}): {tail[0]}"
         counts = dump_counts(scratch)
@@ -216,7 +209,7 @@ def native_context(executable: pathlib.Path, name: str) -> dict:
         done = subprocess.run(
             [
                 str(executable),
-                f"--benchmark_filter={families.anchored(name)}",
+                f"--benchmark_filter={names.anchored(name)}",
                 "--benchmark_min_time=1e-9",
                 "--benchmark_repetitions=1",
                 "--yb_latency_seconds=0",
@@ -227,8 +220,8 @@ def native_context(executable: pathlib.Path, name: str) -> dict:
             text=True,
             timeout=TIMEOUT,
         )
-        return json.loads(done.stdout).get("context", {})
-    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return ybresults.document.parse_output(done.stdout, executable.name).get("context", {})
+    except (OSError, ybresults.ResultsError, subprocess.TimeoutExpired):
         return {}
 
 
@@ -284,17 +277,15 @@ def _status(output: dict, counts: list) -> str:
     return "ok" if counts else "no measured region (the benchmark does not use yb::measure?)"
 
 
-def render(document: dict) -> str:
+def render(results) -> str:
     """name, instructions per operation (median), spread over repetitions."""
-    per_name = {}
-    for entry in document["benchmarks"]:
-        if not entry.get("error_occurred") and "instructions" in entry:
-            per_name.setdefault(entry.get("run_name", entry["name"]), []).append(entry["instructions"])
-    if not per_name:
+    rows = [(name, bench.samples("instructions")) for name, bench in results.benchmarks.items()]
+    rows = [(name, values) for name, values in rows if values]
+    if not rows:
         return "no instruction counts"
-    width = max(len(name) for name in per_name)
+    width = max(len(name) for name, _ in rows)
     lines = [f"{'benchmark':<{width}}  {'Ir/op':>14}  spread"]
-    for name, values in per_name.items():
+    for name, values in rows:
         middle = sorted(values)[len(values) // 2]
         spread = (max(values) - min(values)) / middle if middle else 0.0
         lines.append(f"{name:<{width}}  {middle:>14,.0f}  {spread:.2%}")

@@ -13,3 +13,12 @@ def build_dir(preset: str) -> pathlib.Path:
 
 def bin_dir(preset: str) -> pathlib.Path:
     return build_dir(preset) / "bin"
+
+
+def shown(path) -> str:
+    """`path` as users read it: relative to the current folder when it is below it."""
+    path = pathlib.Path(path)
+    try:
+        return str(path.resolve().relative_to(pathlib.Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)

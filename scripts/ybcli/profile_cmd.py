@@ -18,7 +18,6 @@ commands that explore it further.
 """
 import argparse
 import html
-import json
 import os
 import pathlib
 import re
@@ -28,7 +27,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from . import arguments, build, families, flamegraph, paths
+import ybresults
+from ybresults import names, units
+
+from . import arguments, build, families, flamegraph, options, paths
 from .errors import SetupError, UsageError
 
 PRESET = "profile"
@@ -131,15 +133,15 @@ def select(pattern: str, executables: dict) -> Selection:
     """The benchmarks `pattern` names: exactly one when it is a full name, else every benchmark whose
     name (as reports show it, without Google Benchmark's suffixes) the regular expression matches."""
     listed = {family: families.benchmark_names(executable, ".") for family, executable in executables.items()}
-    for family, names in listed.items():
-        if pattern in names:
-            return Selection(family, executables[family], [pattern], families.anchored(pattern), sanitise(pattern))
+    for family, listed_names in listed.items():
+        if pattern in listed_names:
+            return Selection(family, executables[family], [pattern], names.anchored(pattern), sanitise(pattern))
     try:
         regex = re.compile(pattern)
     except re.error as error:
         raise UsageError(f"'{pattern}' is neither a benchmark name nor a regular expression: {error}") from None
-    found = {family: [name for name in names if regex.search(name)] for family, names in listed.items()}
-    found = {family: names for family, names in found.items() if names}
+    found = {family: [name for name in listed_names if regex.search(name)] for family, listed_names in listed.items()}
+    found = {family: matched for family, matched in found.items() if matched}
     if not found:
         raise UsageError(
             f"no benchmark matches '{pattern}' (see `scripts/yieldbench list`, or a build's "
@@ -150,9 +152,9 @@ def select(pattern: str, executables: dict) -> Selection:
             f"'{pattern}' matches benchmarks in {len(found)} families ({', '.join(found)}); "
             f"profile one family at a time"
         )
-    family, names = next(iter(found.items()))
-    label = sanitise(names[0]) if len(names) == 1 else sanitise(pattern)
-    return Selection(family, executables[family], names, families.anchored(*names), label)
+    family, matched = next(iter(found.items()))
+    label = sanitise(matched[0]) if len(matched) == 1 else sanitise(pattern)
+    return Selection(family, executables[family], matched, names.anchored(*matched), label)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +170,26 @@ class Outcome:
     notes: list = field(default_factory=list)
 
 
-def execute(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class Options:
+    benchmark: str  # a full benchmark name, or a regular expression
+    tool: str
+    seconds: float = 3.0
+    iterations: int = 3
+    top: int = 10
+    out: pathlib.Path = paths.RESULTS / "profile"
+    no_build: bool = False
+
+    def __post_init__(self):
+        if self.tool not in TOOLS:
+            raise UsageError(f"unknown tool '{self.tool}' (known: {', '.join(TOOLS)})")
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    return options.from_namespace(Options, args)
+
+
+def execute(args: Options) -> int:
     if not args.no_build:
         build.bootstrap(profiling=True)  # installs the tool first where it can
     check_tool(args.tool)
@@ -396,7 +417,7 @@ def profile_perf(selection: Selection, out_dir: pathlib.Path, args, modifier: st
     if not samples:
         raise SetupError(f"perf recorded no samples of {', '.join(selection.names)}; see {_shown(out_dir / 'run.log')}")
     codes = code_map(selection)
-    names = demangle({frame for stack, _ in samples for frame, _ in stack})
+    demangled = demangle({frame for stack, _ in samples for frame, _ in stack})
 
     # Leaf ("self") shares per category and per function; folded stacks for the flame graph.
     total = sum(weight for _, weight in samples)
@@ -405,13 +426,13 @@ def profile_perf(selection: Selection, out_dir: pathlib.Path, args, modifier: st
     for stack, weight in samples:
         leaf_symbol, leaf_kernel = stack[0]
         by_category[codes.category(leaf_symbol, leaf_kernel)] += weight
-        leaf = names[leaf_symbol]
+        leaf = demangled[leaf_symbol]
         self_weight[leaf] = self_weight.get(leaf, 0) + weight
-        for shown in {names[symbol] for symbol, _ in stack}:
+        for shown in {demangled[symbol] for symbol, _ in stack}:
             total_weight[shown] = total_weight.get(shown, 0) + weight
         for symbol, kernel in stack:
-            categories.setdefault(names[symbol], codes.category(symbol, kernel))
-        key = tuple(names[symbol] for symbol, _ in reversed(stack))
+            categories.setdefault(demangled[symbol], codes.category(symbol, kernel))
+        key = tuple(demangled[symbol] for symbol, _ in reversed(stack))
         folded[key] = folded.get(key, 0) + weight
 
     folded_file = out_dir / "perf.folded"
@@ -504,20 +525,14 @@ def _pct(part: float, whole: float, digits: int = 1) -> str:
 def _benchmark_result(outcome: Outcome, out_dir: pathlib.Path) -> None:
     """Time per operation as the benchmark itself reported it (under the profiler)."""
     path = out_dir / "benchmark.json"
-    try:
-        entries = json.loads(path.read_text())["benchmarks"]
-    except (OSError, ValueError, KeyError):
-        return
-    for entry in entries:
-        if entry.get("run_type") == "iteration" and "real_time" in entry:
-            outcome.facts.append(
-                (
-                    f"time/op under the profiler ({entry['name']})",
-                    f"{entry['real_time']:.4g} {entry.get('time_unit', 'ns')} "
-                    f"({entry.get('iterations', '?')} iterations)",
-                )
+    bench = _first_benchmark(path)
+    if bench is not None and bench.samples("time_ns"):
+        outcome.facts.append(
+            (
+                f"time/op under the profiler ({bench.run_name})",
+                f"{units.fmt_time(bench.samples('time_ns')[0])} ({len(bench.repetitions)} repetition(s))",
             )
-            break
+        )
     outcome.artifacts.append((path, "Google Benchmark's JSON of the profiled run (times include the profiler)"))
 
 
@@ -819,16 +834,22 @@ def _histogram_total(path: pathlib.Path):
     return total
 
 
-def _heap_counters(path: pathlib.Path) -> str:
+def _first_benchmark(path: pathlib.Path):
+    """The first benchmark of the profiled run's results, or None when it wrote none that can be read."""
     try:
-        entry = next(e for e in json.loads(path.read_text())["benchmarks"] if e.get("run_type") == "iteration")
-    except (OSError, ValueError, KeyError, StopIteration):
+        return next(iter(ybresults.load(path).benchmarks.values()), None)
+    except ybresults.ResultsError:
+        return None
+
+
+def _heap_counters(path: pathlib.Path) -> str:
+    bench = _first_benchmark(path)
+    if bench is None or not bench.repetitions or "heap_allocs" not in bench.repetitions[0]:
         return ""
-    if "heap_allocs" not in entry:
-        return ""
+    first = bench.repetitions[0]
     return (
-        f"{entry['heap_allocs']:.0f} allocations, peak {_bytes(entry.get('heap_peak_bytes', 0))}, "
-        f"total {_bytes(entry.get('heap_total_bytes', 0))}"
+        f"{first['heap_allocs']:.0f} allocations, peak {_bytes(first.get('heap_peak_bytes', 0))}, "
+        f"total {_bytes(first.get('heap_total_bytes', 0))}"
     )
 
 

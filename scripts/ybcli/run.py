@@ -1,14 +1,14 @@
 """`yieldbench run`: build, run the chosen families with progress, write results and the summary."""
 import argparse
 import pathlib
-import shlex
 import signal
-import sys
-import time
 from dataclasses import dataclass
 
-from . import arguments, build, families, paths, results, summary
+import ybresults
+
+from . import arguments, build, families, options, paths, runfolder, summary
 from .errors import UsageError
+from .progress import Progress
 from .supervisor import FamilyRun, Interrupted
 
 
@@ -27,6 +27,43 @@ PROFILES = {
     "quick": Profile(0.05, 3, 0.03, False, 120, "the default: three repetitions, enough for a noise verdict"),
     "full": Profile(0.5, 9, 0.2, True, 600, "nine repetitions, randomly interleaved, for numbers to publish"),
 }
+MEASURES = ("time", "instructions")
+
+
+@dataclass(frozen=True)
+class Options:
+    family: tuple = ()  # family names; empty: every family
+    filter: str = "."
+    profile: str = "quick"
+    repetitions: int = None  # None: the profile's
+    measure: str = "time"
+    timeout: float = None  # None: the profile's budget
+    out: pathlib.Path = paths.RESULTS
+
+    def __post_init__(self):
+        """Everything that can be checked without the build is, so a typo costs no minutes of building."""
+        if self.profile not in PROFILES:
+            raise UsageError(f"unknown profile '{self.profile}' (known: {', '.join(PROFILES)})")
+        if self.measure not in MEASURES:
+            raise UsageError(f"unknown measure '{self.measure}' (known: {', '.join(MEASURES)})")
+        families.check_known(list(self.family))
+        families.check_filter(self.filter)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "Options":
+        return options.from_namespace(cls, args, family=options.split_list(args.family))
+
+    @property
+    def settings(self) -> Profile:
+        return PROFILES[self.profile]
+
+    @property
+    def repetitions_or_default(self) -> int:
+        return self.repetitions or self.settings.repetitions
+
+    @property
+    def budget_seconds(self) -> float:
+        return self.timeout or self.settings.budget_seconds
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--measure",
-        choices=("time", "instructions"),
+        choices=MEASURES,
         default="time",
         help="time: wall clock per operation (default); instructions: callgrind instructions per "
         "operation, one operation per repetition, generators and coroutines only "
@@ -74,29 +111,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=pathlib.Path,
         default=paths.RESULTS,
         metavar="DIR",
-        help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it " "(default: results/)",
+        help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it (default: results/)",
     )
 
 
-def execute(args: argparse.Namespace) -> int:
-    profile = PROFILES[args.profile]
-    repetitions = args.repetitions or profile.repetitions
-    if getattr(args, "measure", "time") == "instructions":
+def execute(opts: Options) -> int:
+    if opts.measure == "instructions":
         from . import instructions
 
-        return instructions.execute(args, args.repetitions or profile.repetitions)
-    wanted = [name for value in args.family for name in value.split(",") if name]
-    # Everything that can be checked without the build is, so a typo costs no minutes of building.
-    families.check_known(wanted)
-    families.check_filter(args.filter)
-    results.check_results_folder(args.out.resolve())
-
+        return instructions.execute(opts)
+    runfolder.check_results_root(opts.out.resolve())
     # Both explicitly: a shell starts background jobs with SIGINT ignored, and `kill -INT` must still work.
     previous_handlers = {
         number: signal.signal(number, _raise_interrupted) for number in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        return _run_suite(args, profile, repetitions, wanted)
+        return _run_suite(opts)
     except Interrupted as interruption:  # while building or listing, or a second one while writing
         build.say(f"interrupted by {interruption.signal_name}; no benchmark results were written by this run")
         return 128 + signal.Signals[interruption.signal_name].value
@@ -105,19 +135,26 @@ def execute(args: argparse.Namespace) -> int:
             signal.signal(number, handler)
 
 
-def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wanted: list) -> int:
+def results_file(opts: Options) -> pathlib.Path:
+    """Where the last whole run under `opts.out` is (what `latest` points at)."""
+    return opts.out.resolve() / "latest" / "results.json"
+
+
+def _run_suite(opts: Options) -> int:
     build.bootstrap()
     build.build("release")
-    chosen = families.choose(families.executables("release"), wanted)
-    planned = {family: families.benchmark_names(executable, args.filter) for family, executable in chosen.items()}
+    chosen = families.choose(families.executables("release"), list(opts.family))
+    planned = {family: families.benchmark_names(executable, opts.filter) for family, executable in chosen.items()}
     total = sum(len(names) for names in planned.values())
     if total == 0:
-        raise UsageError(f"no benchmark matches --filter '{args.filter}' in {', '.join(chosen) or 'any family'}")
+        raise UsageError(f"no benchmark matches --filter '{opts.filter}' in {', '.join(chosen) or 'any family'}")
 
-    results_root = args.out.resolve()
-    run_id, run_dir = _new_run_dir(results_root, args.profile)
+    profile, repetitions = opts.settings, opts.repetitions_or_default
+    results_root = opts.out.resolve()
+    run_id, run_dir = runfolder.new_run_dir(results_root, opts.profile)
     build.say(
-        f"running {total} benchmarks ({args.profile} profile, {repetitions} repetition(s)) into " f"{_shown(run_dir)}/"
+        f"running {total} benchmarks ({opts.profile} profile, {repetitions} repetition(s)) into "
+        f"{paths.shown(run_dir)}/"
     )
 
     progress = Progress(total)
@@ -128,54 +165,55 @@ def _run_suite(args: argparse.Namespace, profile: Profile, repetitions: int, wan
         f"--benchmark_enable_random_interleaving={'true' if profile.interleave else 'false'}",
         "--benchmark_report_aggregates_only=false",
     ]
-    budget = args.timeout or profile.budget_seconds
     runs, interrupted = [], None
     try:
         for family, executable in chosen.items():
             if planned[family]:
                 runs.append(FamilyRun(family))
-                runs[-1].run(executable, args.filter, planned[family], arguments, budget, run_dir, progress)
+                runs[-1].run(
+                    executable, opts.filter, planned[family], arguments, opts.budget_seconds, run_dir, progress
+                )
     except Interrupted as interruption:
         interrupted = interruption.signal_name
 
     outputs = {run.family: run.output() for run in runs if run.output() is not None}
     failures = [failure for run in runs for failure in run.failures]
     metadata = {
-        "version": "0.1.0",
         "run_id": run_id,
-        "profile": args.profile,
+        "profile": opts.profile,
+        "measure": "time",
         "repetitions": repetitions,
         "min_time": profile.min_time,
-        "budget_seconds": budget,
+        "budget_seconds": opts.budget_seconds,
         "families": list(outputs),
         "partial": bool(failures) or interrupted is not None,
         "interrupted": interrupted,
         "failures": failures,
-        "command": "yieldbench " + " ".join(shlex.quote(arg) for arg in sys.argv[1:]),
+        "command": runfolder.command_line(),
     }
-    document = results.merge(outputs, metadata)
-    results_file = run_dir / "results.json"
-    results.write_atomically(results_file, document)
+    document = ybresults.merge(outputs, metadata)
+    written = run_dir / "results.json"
+    ybresults.write(written, document)
     if interrupted:
         # The previous run stays the latest: a half run must not replace a whole one in charts and gates.
         build.say(
             f"interrupted by {interrupted}: wrote the {len(document['benchmarks'])} entries finished so far to "
-            f"{_shown(results_file)}, marked partial; {_shown(results_root / 'latest')} is unchanged"
+            f"{paths.shown(written)}, marked partial; {paths.shown(results_root / 'latest')} is unchanged"
         )
         return 128 + signal.Signals[interrupted].value
-    results.point_latest(results_root, run_dir)
+    runfolder.point_latest(results_root, run_dir)
 
     print()
-    print(summary.render(document))
+    print(summary.render(ybresults.model.from_document(document, written)))
     errors = progress.errors
     stopped = [failure for failure in failures if "benchmark" not in failure]
     build.say(
-        f"wrote {_shown(results_file)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
+        f"wrote {paths.shown(written)} ({len(document['benchmarks'])} entries, {progress.elapsed():.1f} s)"
         + (f"; {progress.skipped} skipped on this machine" if progress.skipped else "")
         + (f"; {errors} benchmark(s) failed" if errors else "")
         + "".join(f"; {failure['family']}: {failure['reason']}" for failure in stopped)
     )
-    _write_report(results_file, run_dir / "report")
+    write_report(written, run_dir / "report")
     return 1 if errors or stopped else 0
 
 
@@ -183,63 +221,18 @@ def _raise_interrupted(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
 
-def _write_report(results_file: pathlib.Path, report_dir: pathlib.Path) -> None:
+def write_report(results: pathlib.Path, report_dir: pathlib.Path) -> None:
     """Charts and pages beside the results; a report that fails costs the report, never the results."""
     import reports  # matplotlib is slow to import: only when there is something to draw
 
     build.say("drawing the report")
-    if reports.main([str(results_file), "--out", str(report_dir), "--quiet"]) == 0:
-        build.say(f"report: {_shown(report_dir / 'index.html')} and {_shown(report_dir / 'summary.md')}")
-
-
-class Progress:
-    """One line per finished benchmark: [n/total] name, its status, seconds since the run began."""
-
-    # yb::skip() marks a benchmark that cannot run on this machine; it is not a failure.
-    SKIPPED = "skipped: "
-
-    def __init__(self, total: int):
-        self.total, self.done, self.errors, self.skipped = total, 0, 0, 0
-        self.seen = set()  # a family restarted after a failure may report a benchmark again
-        self.started = time.monotonic()
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def finished(self, name: str, status: str) -> None:
-        if name in self.seen:
-            return
-        self.seen.add(name)
-        self.done += 1
-        if status.startswith(self.SKIPPED):
-            self.skipped += 1
-            shown = f"  SKIPPED: {status[len(self.SKIPPED):]}"
-        elif status != "ok":
-            self.errors += 1
-            shown = f"  ERROR: {status}"
-        else:
-            shown = ""
-        width = len(str(self.total))
-        print(f"[{self.done:>{width}}/{self.total}] {self.elapsed():7.1f}s  {name}{shown}", flush=True)
-
-
-def _new_run_dir(results_root: pathlib.Path, profile: str):
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    for attempt in range(1, 100):
-        run_id = f"{stamp}-{profile}" + ("" if attempt == 1 else f"-{attempt}")
-        run_dir = results_root / run_id
-        try:
-            run_dir.mkdir(parents=True)
-            return run_id, run_dir
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise UsageError(f"cannot create the results folder {run_dir}: {error.strerror}") from None
-    raise UsageError(f"cannot find a free run folder name under {results_root}")
-
-
-def _shown(path: pathlib.Path) -> str:
     try:
-        return str(path.relative_to(pathlib.Path.cwd()))
-    except ValueError:
-        return str(path)
+        reports.generate([results], report_dir)
+    except (reports.ReportError, ybresults.ResultsError) as error:
+        build.say(f"no report: {error}")
+        return
+    build.say(f"report: {paths.shown(report_dir / 'index.html')} and {paths.shown(report_dir / 'summary.md')}")
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    return Options.from_args(args)

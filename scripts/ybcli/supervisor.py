@@ -8,9 +8,8 @@ exit status), that benchmark is recorded as failed with the reason and the execu
 on the benchmarks not yet done, so the family's other results are kept.
 
 Result files are flushed after every benchmark, so a killed executable's file holds every finished one;
-`read_partial` recovers them from the unterminated JSON.
+`ybresults.read_partial` recovers them from the unterminated JSON.
 """
-import json
 import os
 import pathlib
 import selectors
@@ -19,7 +18,10 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from . import families, paths
+import ybresults
+from ybresults import names, progress
+
+from . import paths
 
 
 class Interrupted(Exception):
@@ -55,7 +57,7 @@ class FamilyRun:
         arguments: list,
         budget_seconds: float,
         run_dir: pathlib.Path,
-        progress,
+        shown,
     ) -> None:
         """Runs `planned` (the names `regex` selects) to the end, restarting after each benchmark that fails.
         Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`."""
@@ -66,7 +68,7 @@ class FamilyRun:
             while remaining:
                 attempt += 1
                 raw = run_dir / f".{self.family}.{attempt}.gb.json"
-                selection = regex if attempt == 1 else families.anchored(*remaining)
+                selection = regex if attempt == 1 else names.anchored(*remaining)
                 command = [
                     str(executable),
                     f"--benchmark_filter={selection}",
@@ -76,9 +78,9 @@ class FamilyRun:
                     *arguments,
                 ]
                 try:
-                    status, culprit, timed_out = _supervise(command, stderr, budget_seconds, progress)
+                    status, culprit, timed_out = _supervise(command, stderr, budget_seconds, shown)
                 finally:
-                    document = read_partial(raw)
+                    document = ybresults.read_partial(raw)
                     raw.unlink(missing_ok=True)
                     if document is not None:
                         self.documents.append(document)
@@ -99,9 +101,9 @@ class FamilyRun:
                     else f"{ended} during this benchmark"
                 )
                 self.failures.append({"family": self.family, "benchmark": culprit, "reason": reason, "log": log.name})
-                progress.finished(culprit, reason)
+                shown.finished(culprit, reason)
                 done = {culprit} | {
-                    families.plain_name(entry.get("run_name", entry.get("name", "")))
+                    names.plain_name(entry.get("run_name", entry.get("name", "")))
                     for document in self.documents
                     for entry in document.get("benchmarks", [])
                 }
@@ -128,38 +130,6 @@ def failure_entry(failure: dict) -> dict:
     }
 
 
-def read_partial(path: pathlib.Path):
-    """A Google Benchmark JSON file, or what a killed writer left of it: its context and every complete
-    benchmark entry. None when not even the context was written."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    head, marker, rest = text.partition('"benchmarks": [')
-    if not marker:
-        return None
-    try:
-        document = json.loads(head.rstrip().rstrip(",") + "}")
-    except ValueError:
-        return None
-    decoder, position, entries = json.JSONDecoder(), 0, []
-    while True:
-        while position < len(rest) and rest[position] in " \t\r\n,":
-            position += 1
-        try:
-            entry, position = decoder.raw_decode(rest, position)
-        except ValueError:
-            break
-        entries.append(entry)
-    document["benchmarks"] = entries
-    document.setdefault("context", {})["truncated"] = True
-    return document
-
-
 def _ended_how(status: int) -> str:
     if status < 0:
         try:
@@ -169,7 +139,7 @@ def _ended_how(status: int) -> str:
     return f"exit status {status}"
 
 
-def _supervise(command, stderr, budget_seconds, progress):
+def _supervise(command, stderr, budget_seconds, shown):
     """Runs one start of a family executable; returns (exit status, the benchmark it was in when it ended
     or None, whether the watchdog ended it)."""
     child = subprocess.Popen(
@@ -198,17 +168,17 @@ def _supervise(command, stderr, budget_seconds, progress):
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                fields = line.decode("utf-8", "replace").split("\t")
-                if len(fields) != 3 or fields[0] != "YB_PROGRESS":
+                event = progress.parse_line(line.decode("utf-8", "replace"))
+                if event is None:
                     continue
                 now = last_line = time.monotonic()
                 if current is not None:
                     spent[current] = spent.get(current, 0.0) + now - call_started
-                if fields[2] == "running":
-                    current, call_started = fields[1], now
+                if event.running:
+                    current, call_started = event.name, now
                 else:
                     current = None
-                    progress.finished(fields[1], fields[2])
+                    shown.finished(event.name, event.status)
         status = child.wait()
     except BaseException:
         _end_group(child)  # ours, by its process group: an interrupted run leaves no benchmark behind

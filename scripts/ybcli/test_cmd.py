@@ -8,11 +8,16 @@ import json
 import os
 import pathlib
 import re
+import shlex
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 
-from . import build, families, paths
+import ybresults
+from ybresults import counters, progress
+
+from . import build, families, options, paths, style
 
 SANITIZER_PRESETS = {"address": "asan", "thread": "tsan"}
 
@@ -58,6 +63,19 @@ NOT_RUN_UNDER = {
 NOT_SANITIZED = {"python": "CPython runs it, not code this project compiles"}
 
 
+@dataclass(frozen=True)
+class Options:
+    sanitize: str = None  # None: the release build and every test; address or thread: that sanitizer
+    ctest_args: tuple = ()
+    pytest_args: tuple = ()
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "Options":
+        return options.from_namespace(
+            cls, args, ctest_args=tuple(shlex.split(args.ctest_args)), pytest_args=tuple(shlex.split(args.pytest_args))
+        )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sanitize",
@@ -79,20 +97,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def execute(args: argparse.Namespace) -> int:
-    sanitize = getattr(args, "sanitize", None)  # `yieldbench ci` calls this with the release arguments only
-    if sanitize:
-        return _execute_sanitized(SANITIZER_PRESETS[sanitize], args.ctest_args.split())
+def options_from(args: argparse.Namespace) -> Options:
+    return Options.from_args(args)
+
+
+def execute(opts: Options) -> int:
+    if opts.sanitize:
+        return _execute_sanitized(SANITIZER_PRESETS[opts.sanitize], list(opts.ctest_args))
     build.bootstrap(profiling=True)  # the tests include `yieldbench profile` under each tool
+    build.say("checking the style (clang-format, black, flake8)")
+    style_problems = style.check()
+    for problem in style_problems:
+        build.say(f"style: {problem}")
     build.build("release")
     build.say("running the C++ tests (ctest)")
-    ctest = subprocess.run(["ctest", "--preset", "release", *args.ctest_args.split()], cwd=paths.REPO_ROOT)
+    ctest = subprocess.run(["ctest", "--preset", "release", *opts.ctest_args], cwd=paths.REPO_ROOT)
     build.say("running the Python tests (pytest)")
     pytest = subprocess.run(
-        [paths.PYTHON, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider", *args.pytest_args.split()],
+        [paths.PYTHON, "-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider", *opts.pytest_args],
         cwd=paths.REPO_ROOT,
     )
-    return _verdict([name for name, done in (("ctest", ctest), ("pytest", pytest)) if done.returncode != 0])
+    failed = [name for name, done in (("ctest", ctest), ("pytest", pytest)) if done.returncode != 0]
+    return _verdict(failed + (["style"] if style_problems else []))
 
 
 def _execute_sanitized(preset: str, ctest_args: list) -> int:
@@ -121,10 +147,25 @@ def _execute_sanitized(preset: str, ctest_args: list) -> int:
     return _verdict(failed)
 
 
-def sanitized_family_command(executable: pathlib.Path, left_out: str = "") -> list:
+def sanitized_family_command(executable: pathlib.Path, left_out: str = "", out: pathlib.Path = None) -> list:
     """The command that runs every benchmark of a family executable once, at a smoke size, except
-    those the regex `left_out` matches (Google Benchmark's negative filter)."""
-    return [str(executable), *SMOKE_FLAGS] + ([f"--benchmark_filter=-{left_out}"] if left_out else [])
+    those the regex `left_out` matches (Google Benchmark's negative filter), writing its results to `out`."""
+    return (
+        [str(executable), *SMOKE_FLAGS]
+        + ([f"--benchmark_filter=-{left_out}"] if left_out else [])
+        + ([f"--benchmark_out={out}", "--benchmark_out_format=json"] if out else [])
+    )
+
+
+def unregistered_counters(results: pathlib.Path) -> list:
+    """Problems: counters the family's benchmarks emitted that ybresults/counters.py does not register."""
+    document = ybresults.read_partial(results)
+    if document is None:
+        return []  # the run's own failure says why there is nothing
+    return [
+        f"counter '{name}' is not in ybresults/counters.py (register it: name, unit, better direction, meaning)"
+        for name in counters.unregistered(document["benchmarks"])
+    ]
 
 
 # Flags by which the build narrows a sanitizer for particular sources (the top-level
@@ -153,47 +194,31 @@ def sanitizer_exemptions(build_dir: pathlib.Path) -> list:
     return sorted(found.items())
 
 
-def progress_statuses(progress: str) -> list:
-    """(name, status) of every progress line the harness printed (--yb_progress), in order; the
-    status is "running" when a benchmark starts, then "ok", "skipped: ..." or its error."""
-    statuses = []
-    for line in progress.splitlines():
-        fields = line.split("\t")
-        if len(fields) == 3 and fields[0] == "YB_PROGRESS":
-            statuses.append((fields[1], fields[2]))
-    return statuses
-
-
-def family_run_problems(progress: str, log: str) -> list:
+def family_run_problems(output: str, log: str) -> list:
     """What went wrong in one sanitized family run, from its progress lines (stdout) and its stderr:
     benchmarks that ended with an error (skips are not errors), and sanitizer reports."""
-    problems = [
-        f"{name}: {status}"
-        for name, status in progress_statuses(progress)
-        if status not in ("ok", "running") and not status.startswith("skipped: ")
-    ]
+    problems = [f"{event.name}: {event.status}" for event in progress.parse(output) if event.failed]
     problems += [line.strip() for line in log.splitlines() if SANITIZER_REPORT.search(line)][:5]
     return problems
 
 
-def unfinished_benchmark(progress: str):
+def unfinished_benchmark(output: str):
     """The benchmark that was running when the executable ended (crashed or was ended), if any."""
-    statuses = progress_statuses(progress)
-    if statuses and statuses[-1][1] == "running":
-        return statuses[-1][0]
-    return None
+    events = progress.parse(output)
+    return events[-1].name if events and events[-1].running else None
 
 
 def _run_family_sanitized(
     family: str, executable: pathlib.Path, left_out: str, log_dir: pathlib.Path, environment: dict
 ) -> bool:
     stdout_path, stderr_path = log_dir / f"{family}.stdout", log_dir / f"{family}.stderr"
+    results_path = log_dir / f"{family}.json"
     build.say(f"running every {family} benchmark once, sanitized (at most {FAMILY_TIMEOUT_SECONDS} s)")
     started = time.monotonic()
     with open(stdout_path, "w", encoding="utf-8") as stdout, open(stderr_path, "w", encoding="utf-8") as stderr:
         # Its own session, so a timeout ends the benchmark's children too (they share its process group).
         child = subprocess.Popen(
-            sanitized_family_command(executable, left_out),
+            sanitized_family_command(executable, left_out, results_path),
             stdout=stdout,
             stderr=stderr,
             cwd=paths.REPO_ROOT,
@@ -210,9 +235,9 @@ def _run_family_sanitized(
         if status is None:
             _end_group(child)
     seconds = time.monotonic() - started
-    progress = stdout_path.read_text(encoding="utf-8", errors="replace")
+    output = stdout_path.read_text(encoding="utf-8", errors="replace")
     log = stderr_path.read_text(encoding="utf-8", errors="replace")
-    problems = family_run_problems(progress, log)
+    problems = family_run_problems(output, log) + unregistered_counters(results_path)
     if status is None or status != 0:
         how = (
             f"still running after {FAMILY_TIMEOUT_SECONDS} s, ended"
@@ -221,9 +246,9 @@ def _run_family_sanitized(
             if status < 0
             else f"ended with exit status {status}"
         )
-        running = unfinished_benchmark(progress)
+        running = unfinished_benchmark(output)
         problems.insert(0, f"{executable.name} {how}" + (f" during {running}" if running else ""))
-    counts = _progress_counts(progress)
+    counts = _progress_counts(output)
     build.say(f"{family}: {counts['ok']} ok, {counts['skipped']} skipped, {counts['error']} failed, {seconds:.0f} s")
     if problems:
         for problem in problems:
@@ -235,12 +260,13 @@ def _run_family_sanitized(
     return not problems
 
 
-def _progress_counts(progress: str) -> dict:
-    counts = {"ok": 0, "skipped": 0, "error": 0}
-    for _, status in progress_statuses(progress):
-        if status != "running":
-            counts["ok" if status == "ok" else "skipped" if status.startswith("skipped: ") else "error"] += 1
-    return counts
+def _progress_counts(output: str) -> dict:
+    events = [event for event in progress.parse(output) if not event.running]
+    return {
+        "ok": sum(event.ok for event in events),
+        "skipped": sum(event.skipped for event in events),
+        "error": sum(event.failed for event in events),
+    }
 
 
 def _end_group(child: subprocess.Popen) -> None:

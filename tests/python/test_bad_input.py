@@ -93,41 +93,30 @@ def _folder(path: pathlib.Path) -> pathlib.Path:
     return path
 
 
-# case -> (makes the bad file in a folder, what compare/baseline/ci say, what report says)
+# case -> (makes the bad file in a folder, what every command says: one reader, ybresults, says it)
 CASES = {
-    "missing": (lambda tmp: tmp / "absent.json", "no such file", "no such file"),
-    "folder": (lambda tmp: _folder(tmp / "folder.json"), "is a folder", "is a folder"),
+    "missing": (lambda tmp: tmp / "absent.json", "no such file"),
+    "folder": (lambda tmp: _folder(tmp / "folder.json"), "is a folder"),
     # Root reads any file whatever its mode; /proc/self/mem refuses reading at offset 0 (EIO) to root too.
-    "unreadable": (lambda tmp: pathlib.Path("/proc/self/mem"), "cannot read", "cannot read"),
-    "empty": (lambda tmp: _write(tmp / "empty.json", ""), "empty file", "empty file"),
-    "malformed": (lambda tmp: _write(tmp / "malformed.json", "this is not {json"), "not valid JSON", "not JSON"),
-    "truncated": (lambda tmp: _truncated(tmp / "truncated.json"), "not valid JSON", "truncated JSON"),
-    "not UTF-8": (lambda tmp: _write(tmp / "binary.json", b"\x89PNG\r\n\x1a\n\x00\xff"), "not valid JSON", "not UTF-8"),
-    "JSON array": (lambda tmp: _write(tmp / "array.json", "[]"), "no 'benchmarks' list", "top level is an array"),
-    "JSON null": (lambda tmp: _write(tmp / "null.json", "null"), "no 'benchmarks' list", "top level is NoneType"),
-    "other JSON object": (
-        lambda tmp: _write(tmp / "foo.json", '{"foo": 1}'),
-        "no 'benchmarks' list",
-        'no "benchmarks" array',
-    ),
+    "unreadable": (lambda tmp: pathlib.Path("/proc/self/mem"), "cannot read"),
+    "empty": (lambda tmp: _write(tmp / "empty.json", ""), "empty file"),
+    "malformed": (lambda tmp: _write(tmp / "malformed.json", "this is not {json"), "not JSON (line 1"),
+    "truncated": (lambda tmp: _truncated(tmp / "truncated.json"), "truncated JSON"),
+    "not UTF-8": (lambda tmp: _write(tmp / "binary.json", b"\x89PNG\r\n\x1a\n\x00\xff"), "not UTF-8"),
+    "JSON array": (lambda tmp: _write(tmp / "array.json", "[]"), "top level is an array"),
+    "JSON null": (lambda tmp: _write(tmp / "null.json", "null"), "top level is null"),
+    "other JSON object": (lambda tmp: _write(tmp / "foo.json", '{"foo": 1}'), 'no "benchmarks" array'),
     "benchmarks not a list": (
         lambda tmp: _write(tmp / "dict.json", '{"benchmarks": {}}'),
-        "no 'benchmarks' list",
         '"benchmarks" is not an array',
     ),
-    "nested too deeply": (
-        lambda tmp: _write(tmp / "deep.json", "[" * 100_000),
-        "nested too deeply",
-        "nested too deeply",
-    ),
+    "nested too deeply": (lambda tmp: _write(tmp / "deep.json", "[" * 100_000), "nested too deeply"),
     "no benchmarks": (
         lambda tmp: _write(tmp / "none.json", {"context": {}, "benchmarks": []}),
-        "no benchmarks",
         '"benchmarks" array is empty',
     ),
     "plain Google Benchmark": (
         lambda tmp: _write(tmp / "plain.json", PLAIN_GOOGLE_BENCHMARK),
-        "not yieldbench results",
         "no yieldbench-named benchmarks",
     ),
 }
@@ -147,12 +136,12 @@ def _first_entry_named(name) -> dict:
 
 @pytest.fixture(params=list(CASES))
 def bad_file(request, tmp_path):
-    make, gate_says, report_says = CASES[request.param]
-    return make(tmp_path), gate_says, report_says
+    make, says = CASES[request.param]
+    return make(tmp_path), says
 
 
 def test_compare_refuses_a_bad_new_file(bad_file, capsys):
-    path, says, _ = bad_file
+    path, says = bad_file
     assert main(["compare", str(GOOD), str(path)]) == 2
     captured = capsys.readouterr()
     assert_one_line_error(captured.err, "compare", path, says)
@@ -160,13 +149,13 @@ def test_compare_refuses_a_bad_new_file(bad_file, capsys):
 
 
 def test_compare_refuses_a_bad_base_file(bad_file, capsys):
-    path, says, _ = bad_file
+    path, says = bad_file
     assert main(["compare", str(path), str(GOOD)]) == 2
     assert_one_line_error(capsys.readouterr().err, "compare", path, says)
 
 
 def test_baseline_save_refuses_a_bad_file_and_stores_nothing(bad_file, tmp_path, capsys):
-    path, says, _ = bad_file
+    path, says = bad_file
     baselines = tmp_path / "baselines"
     assert main(["baseline", "save", str(path), "--dir", str(baselines), "--machine-class", "test"]) == 2
     assert_one_line_error(capsys.readouterr().err, "baseline", path, says)
@@ -174,7 +163,7 @@ def test_baseline_save_refuses_a_bad_file_and_stores_nothing(bad_file, tmp_path,
 
 
 def test_ci_refuses_a_bad_results_file_and_writes_no_gate(bad_file, tmp_path, capsys):
-    path, says, _ = bad_file
+    path, says = bad_file
     assert main(["ci", "--results", str(path), "--baseline", str(GOOD)]) == 2
     assert_one_line_error(capsys.readouterr().err, "ci", path, says)
     assert not (path.parent / "gate").exists()
@@ -182,7 +171,7 @@ def test_ci_refuses_a_bad_results_file_and_writes_no_gate(bad_file, tmp_path, ca
 
 @pytest.mark.parametrize("case", [case for case in CASES if case != "missing"])  # no baseline yet: ci passes, says so
 def test_ci_refuses_a_bad_baseline_file(case, tmp_path, capsys):
-    make, says, _ = CASES[case]
+    make, says = CASES[case]
     path = make(tmp_path)
     run = tmp_path / "run"
     run.mkdir()
@@ -193,7 +182,7 @@ def test_ci_refuses_a_bad_baseline_file(case, tmp_path, capsys):
 
 
 def test_report_refuses_a_bad_file_and_leaves_the_previous_report(bad_file, tmp_path, capsys):
-    path, _, says = bad_file
+    path, says = bad_file
     out = tmp_path / "report"
     out.mkdir()
     (out / "index.html").write_text("<p>the previous report</p>")
@@ -204,29 +193,31 @@ def test_report_refuses_a_bad_file_and_leaves_the_previous_report(bad_file, tmp_
 
 
 def test_report_refuses_a_bad_second_file_before_writing_anything(bad_file, tmp_path, capsys):
-    path, _, says = bad_file
+    path, says = bad_file
     out = tmp_path / "fresh"
     assert reports.main([str(GOOD), str(path), "--out", str(out)]) == 2
     assert says in capsys.readouterr().err
     assert not out.exists()
 
 
-# Shapes the report draws around (it ignores what it cannot use) but the gate, which judges, refuses.
+# Foreign shapes inside a results file: every command refuses them the same way.
 @pytest.mark.parametrize(
     "document, says",
     [
-        (_good_with(context="a string"), "'context' is not an object"),
-        (_good_with(yieldbench=[1]), "'yieldbench' is not an object"),
-        (_first_entry_named(["a", "list"]), "benchmark entry 0 has a name that is not a string"),
-        (_good_with(benchmarks=[1, 2]), "not yieldbench results"),
+        (_good_with(context="a string"), '"context" is not an object'),
+        (_good_with(yieldbench=[1]), '"yieldbench" is not an object'),
+        (_first_entry_named(["a", "list"]), "benchmark entry 0 has a run_name that is not a string"),
+        (_good_with(benchmarks=[1, 2]), "no yieldbench-named benchmarks"),
     ],
 )
-def test_the_gate_refuses_foreign_shapes_inside_results(document, says, tmp_path, capsys):
+def test_every_command_refuses_foreign_shapes_inside_results(document, says, tmp_path, capsys):
     path = _write(tmp_path / "foreign.json", document)
     assert main(["compare", str(GOOD), str(path)]) == 2
     assert_one_line_error(capsys.readouterr().err, "compare", path, says)
     assert main(["baseline", "save", str(path), "--dir", str(tmp_path / "baselines")]) == 2
     assert_one_line_error(capsys.readouterr().err, "baseline", path, says)
+    assert reports.main([str(path), "--out", str(tmp_path / "report")]) == 2
+    assert_one_line_error(capsys.readouterr().err, "report", path, says)
 
 
 @pytest.mark.skipif(

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from ybcli import families, paths
+from ybresults import names
 
 YB_IO = paths.bin_dir("release") / "yb_io"
 NOFILE = 64  # far below two descriptors per connection for 256 connections
@@ -41,7 +42,7 @@ def test_too_few_file_descriptors_for_256_connections_is_a_skip_naming_the_limit
         limited(
             [
                 str(YB_IO),
-                f"--benchmark_filter={families.anchored(many_connections_benchmark)}",
+                f"--benchmark_filter={names.anchored(many_connections_benchmark)}",
                 "--benchmark_min_time=0.01",
                 "--yb_latency_seconds=0",
                 "--yb_progress",

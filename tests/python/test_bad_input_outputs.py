@@ -3,6 +3,8 @@ read-only places. These tests run as root in CI, where a chmod'ed folder is stil
 read-only places are kernel file systems that refuse everyone: /proc/1 (exists, no new files),
 /proc/self/<new> (cannot be created) and /sys/kernel/<new> (EPERM). Each answer is exit 2 and one line,
 said before any work where possible, and whatever was already written stays."""
+import errno
+import os
 import json
 import pathlib
 
@@ -99,7 +101,7 @@ def test_compare_with_a_bad_file_makes_no_report_folder(tmp_path, capsys):
     assert (
         main(["compare", str(GOOD), str(truncated), "--report", str(out), "--markdown", str(tmp_path / "gate.md")]) == 2
     )
-    assert_one_line_error(capsys.readouterr().err, "compare", truncated, "not valid JSON")
+    assert_one_line_error(capsys.readouterr().err, "compare", truncated, "truncated JSON")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["truncated.json"]
 
 
@@ -110,7 +112,7 @@ def test_compare_with_a_bad_file_makes_no_report_folder(tmp_path, capsys):
     "where, needle",
     [
         ("file", "is a file, not a folder"),
-        ("below a file", "Not a directory"),
+        ("below a file", "is a file, not a folder"),
         ("/proc/1", "cannot write the baseline"),
     ],
 )
@@ -121,13 +123,18 @@ def test_baseline_save_into_a_folder_that_cannot_be_written(where, needle, a_fil
     assert a_file.read_text() == "not a folder"
 
 
-def test_a_failed_baseline_write_keeps_the_previous_baseline(tmp_path, capsys):
+def test_a_failed_baseline_write_keeps_the_previous_baseline(tmp_path, capsys, monkeypatch):
     previous = tmp_path / "time-test.json"
     previous.write_text('{"the": "previous baseline"}')
-    (tmp_path / ".time-test.json.tmp").mkdir()  # where the new baseline would be written first
+
+    def disk_full(descriptor):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", disk_full)  # the new baseline's bytes cannot reach the disk
     assert main(["baseline", "save", str(GOOD), "--dir", str(tmp_path), "--machine-class", "test"]) == 2
     assert_one_line_error(capsys.readouterr().err, "baseline", f"cannot write the baseline {previous}")
     assert json.loads(previous.read_text()) == {"the": "previous baseline"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["time-test.json"], "no temporary file is left"
 
 
 def test_baseline_show_of_a_file_is_one_line(a_file, capsys):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ybcli import supervisor
+import ybresults
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
@@ -186,7 +186,7 @@ GB_OUTPUT = """{
 def test_a_complete_result_file_reads_as_it_is(tmp_path):
     path = tmp_path / "out.json"
     path.write_text(GB_OUTPUT)
-    assert supervisor.read_partial(path) == json.loads(GB_OUTPUT)
+    assert ybresults.read_partial(path) == json.loads(GB_OUTPUT)
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def test_a_complete_result_file_reads_as_it_is(tmp_path):
 def test_a_killed_writers_file_gives_back_every_complete_entry(tmp_path, cut_after, names):
     path = tmp_path / "out.json"
     path.write_text(GB_OUTPUT[: GB_OUTPUT.index(cut_after) + len(cut_after)])
-    document = supervisor.read_partial(path)
+    document = ybresults.read_partial(path)
     assert [entry["name"] for entry in document["benchmarks"]] == names
     assert document["context"]["executable"] == "yb_generators"
     assert document["context"]["truncated"] is True
@@ -211,5 +211,5 @@ def test_a_killed_writers_file_gives_back_every_complete_entry(tmp_path, cut_aft
 def test_a_file_cut_before_its_benchmarks_gives_nothing(tmp_path, text):
     path = tmp_path / "out.json"
     path.write_text(text)
-    assert supervisor.read_partial(path) is None
-    assert supervisor.read_partial(tmp_path / "missing.json") is None
+    assert ybresults.read_partial(path) is None
+    assert ybresults.read_partial(tmp_path / "missing.json") is None

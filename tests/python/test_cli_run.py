@@ -6,6 +6,9 @@ import subprocess
 
 import pytest
 
+import ybresults
+from ybresults import counters
+
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
 
@@ -61,6 +64,18 @@ def test_smoke_run_prints_progress_and_a_summary(smoke_run):
     assert progress[-1].startswith(f"[{total}/{total}]")
     assert "generators/sum_plus_one  n:2000000" in done.stdout
     assert "eager_vector pages:cold" in done.stdout
+
+
+def test_smoke_run_writes_strict_json_with_only_registered_counters(smoke_run):
+    out, _ = smoke_run
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not RFC 8259 JSON")
+
+    text = (out / "latest" / "results.json").read_text()
+    document = json.loads(text, parse_constant=refuse)
+    assert document["yieldbench"]["schema_version"] == ybresults.SCHEMA_VERSION
+    assert counters.unregistered(document["benchmarks"]) == []
 
 
 def test_smoke_run_carries_every_counter_for_generators(smoke_run):

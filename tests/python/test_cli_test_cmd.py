@@ -1,7 +1,6 @@
 """`yieldbench test --sanitize`: its arguments, the family run's command line, and how a
 sanitized family run is judged. (The sanitized builds themselves are what `yieldbench test
 --sanitize address|thread` runs; they take minutes, so they are not run from here.)"""
-import argparse
 import json
 import pathlib
 import subprocess
@@ -129,27 +128,27 @@ class BuildReached(Exception):
     """Stops execute() at its build step: which preset it asked for is what is checked."""
 
 
-def preset_built(monkeypatch, args):
-    from ybcli import build
+def preset_built(monkeypatch, opts):
+    from ybcli import build, style
 
     def stop_at_build(preset="release"):
         raise BuildReached(preset)
 
     monkeypatch.setattr(build, "bootstrap", lambda **_: None)
     monkeypatch.setattr(build, "build", stop_at_build)
+    monkeypatch.setattr(style, "check", lambda: [])
     try:
-        test_cmd.execute(args)
+        test_cmd.execute(opts)
     except BuildReached as reached:
         return str(reached)
     raise AssertionError("execute() never built a preset")
 
 
 def test_without_sanitize_the_release_preset_is_built_as_before(monkeypatch):
-    # `yieldbench ci` calls execute() with only the release arguments, no `sanitize`.
-    assert preset_built(monkeypatch, argparse.Namespace(ctest_args="", pytest_args="")) == "release"
+    # `yieldbench ci` calls execute() with the default options.
+    assert preset_built(monkeypatch, test_cmd.Options()) == "release"
 
 
 def test_sanitize_builds_that_sanitizers_preset(monkeypatch):
     for sanitizer, preset in test_cmd.SANITIZER_PRESETS.items():
-        args = argparse.Namespace(sanitize=sanitizer, ctest_args="", pytest_args="")
-        assert preset_built(monkeypatch, args) == preset
+        assert preset_built(monkeypatch, test_cmd.Options(sanitize=sanitizer)) == preset

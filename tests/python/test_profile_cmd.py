@@ -12,8 +12,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from ybcli import __main__ as cli
-from ybcli import build, families, flamegraph, profile_cmd
+from ybcli import build, flamegraph, profile_cmd
 from ybcli.errors import SetupError
+from ybresults import names
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -146,8 +147,8 @@ def test_perf_permission_rules():
 
 def test_names_anchor_and_sanitise():
     assert profile_cmd.sanitise("generators/sum_plus_one/iterator/n:1000") == "generators_sum_plus_one_iterator_n-1000"
-    assert families.plain_name("generators/x/iterator/n:1000/real_time") == "generators/x/iterator/n:1000"
-    pattern = families.anchored("generators/x/iterator/n:1000")
+    assert names.plain_name("generators/x/iterator/n:1000/real_time") == "generators/x/iterator/n:1000"
+    pattern = names.anchored("generators/x/iterator/n:1000")
     assert pattern.startswith("^generators/x/iterator/n:1000(") and pattern.endswith(")*$")
 
 

@@ -9,13 +9,12 @@ import sys
 
 import pytest
 
-# Not `from conftest import REPO_ROOT`: tests/python/reports has a conftest module of the same name.
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 TRACK = REPO_ROOT / "benchmarks" / "python"
-sys.path.insert(0, str(TRACK))
 
+# The track's modules, on the path by pyproject.toml's pytest settings (as bin/yb_python runs them).
 import coroutines  # noqa: E402
 import generators  # noqa: E402
 import parallelism  # noqa: E402
@@ -142,7 +141,11 @@ def test_every_registered_benchmark_runs_its_operation_to_the_expected_checksum(
 
 
 def _runner(*args, timeout=300):
-    return subprocess.run([*RUNNER, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+    # The checkout's root on the path, as bin/yb_python (benchmarks/python/CMakeLists.txt) puts it.
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run(
+        [*RUNNER, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT, env=environment
+    )
 
 
 def test_yb_list_lines():

@@ -10,31 +10,22 @@ For several rounds it runs, back to back:
 and prints each one's median and min of the per-round p50s, and ours against the C program's.
 The load average is printed before and after: other work on the machine moves both.
 
-Single runs land in one of two modes on this project's 2-vCPU KVM machine, ~8 us or ~12.7 us,
-for both programs alike, pinned to one CPU or not (so it is not only placement: the host and the
-other work on the machine decide too). --cpus 0 runs both programs under `taskset -c 0`, which
-makes the fast mode more frequent; --cpus 0,1 lets them spread over both.
+Single runs land in one of two modes on small shared VMs, for both programs alike, pinned or not, so
+compare medians of interleaved rounds, never one run against another (measurements:
+docs/notes/fidelity.md). --cpus 0 runs both programs under `taskset -c 0`; --cpus 0,1 lets them spread.
 
-Measured (2026-11-22, the 2-vCPU KVM machine shared with builds, load average 8-13, 12-16
-rounds each): unpinned, medians c 8013 / ours 8016 ns (+0.0%), c 7957 / ours 8080 (+1.5%),
-c 12676 / ours 12960 (+2.2%, both mostly in the slow mode that run); taskset -c 0, c 7854 /
-ours 7952 (+1.3%), c 7862 / ours 7968 (+1.4%). Within the 10% the io family promises. Single
-runs differ by the ~8 vs ~12.7 us modes (both programs show both), so compare medians of
-interleaved rounds, never one run against another.
-
-usage: tcp_ping_pong.py [--rounds N] [--round-trips N] [--cpus LIST] [--build build/release]
+Run from the checkout's root:
+  /usr/bin/python3 -m benchmarks.io.fidelity.tcp_ping_pong [--rounds N] [--round-trips N] [--cpus LIST]
+                                                         [--build build/release]
 """
 import argparse
-import json
 import os
 import pathlib
 import re
 import statistics
 import subprocess
-import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "scripts"))
-from ybcli import families  # noqa: E402  (the repository's own scripts, not an installed package)
+from ybresults import document, names
 
 NAME = "io/echo_tcp/blocking_threads/conns:1/msg:64"
 # The same benchmark where the server's stack size became a parameter: its default (8 MiB) stack.
@@ -54,7 +45,7 @@ def ours(executable, pin):
         pin
         + [
             str(executable),
-            f"--benchmark_filter={families.anchored(*NAMES)}",
+            f"--benchmark_filter={names.anchored(*NAMES)}",
             "--benchmark_min_time=0.05",
             "--benchmark_format=json",
             "--yb_latency_seconds=0.3",
@@ -64,9 +55,9 @@ def ours(executable, pin):
         check=True,
         timeout=TIMEOUT_S,
     ).stdout
-    runs = json.loads(out)["benchmarks"]
+    runs = document.parse_output(out, str(executable))["benchmarks"]
     if len(runs) != 1 or "lat_p50_ns" not in runs[0]:
-        raise SystemExit(f"tcp_ping_pong.py: expected one {NAME} result with lat_p50_ns, got {runs}")
+        raise SystemExit(f"tcp_ping_pong: expected one {NAME} result with lat_p50_ns, got {runs}")
     return float(runs[0]["lat_p50_ns"])
 
 

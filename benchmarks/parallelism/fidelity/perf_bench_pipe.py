@@ -19,12 +19,14 @@ window gives the CPU time both tasks of the pair spent (schedstat), divided by t
 (half their context switches): on an otherwise idle CPU that is the wall time per round trip.
 It prints min and median, and the median of the per-round ratio ours / perf bench.
 
-usage: perf_bench_pipe.py [--rounds N] [--only SUBSTRING] [--build build/release] [--without-perf-events]
-       perf_bench_pipe.py --paired [--rounds 80] [--window 0.04] [--only thread|process]
+Run from the checkout's root (results in docs/notes/fidelity.md):
+  /usr/bin/python3 -m benchmarks.parallelism.fidelity.perf_bench_pipe [--rounds N] [--only SUBSTRING]
+                                                                     [--build build/release] [--without-perf-events]
+  /usr/bin/python3 -m benchmarks.parallelism.fidelity.perf_bench_pipe --paired [--rounds 80] [--window 0.04]
+                                                                     [--only thread|process]
 """
 import argparse
 import ctypes
-import json
 import os
 import pathlib
 import re
@@ -32,6 +34,8 @@ import signal
 import statistics
 import subprocess
 import time
+
+from ybresults import document
 
 LOOPS = "100000"
 
@@ -105,7 +109,7 @@ def ours(executable, threaded, placement, perf_events=True):
         check=True,
         preexec_fn=None if perf_events else block_perf_event_open,
     ).stdout
-    return json.loads(out)["benchmarks"][0]["real_time"] / 1000
+    return document.parse_output(out, str(executable))["benchmarks"][0]["real_time"] / 1000
 
 
 def task_stats(pid, tid):
