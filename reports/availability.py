@@ -1,4 +1,5 @@
-"""Which of DESIGN.md's metrics a workload's benchmarks did not report, and the reasons the run gave."""
+"""Which of the required metrics (docs/design.md) a workload's benchmarks did not report, and the reasons
+the run gave."""
 import re
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""The "claims checked" section: each claim of the Python notes the suite started from (../shared/seeds/)
+"""The "claims checked" section: each claim of the Python notes the suite started from
 beside the number measured in this run by the python track (implementations named py_*), with the C++
 implementations of the same workload where the run has them. Shown only when python-track results are present."""
 from dataclasses import dataclass

@@ -118,7 +118,7 @@ def _unavailable(report) -> str:
                 ]
             )
         parts.append(
-            "<p>Counters DESIGN.md asks for that these benchmarks did not report (absent, never "
+            "<p>Counters the design (docs/design.md) asks for that these benchmarks did not report (absent, never "
             "counted as zero):</p>"
         )
         parts.append(_table(["workload", "metric", "not reported by", "reason given"], rows))

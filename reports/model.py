@@ -11,7 +11,7 @@ from . import metrics
 # Order of sections in reports; families not named here follow alphabetically.
 FAMILY_ORDER = ("generators", "coroutines", "parallelism", "io", "python")
 # Benchmarks of this family join the section of the C++ family that has a workload of the same name,
-# so C++ and Python stand side by side in one chart (DESIGN.md, "A fifth track").
+# so C++ and Python stand side by side in one chart (docs/design.md, "Purpose and users").
 CROSS_LANGUAGE_FAMILY = "python"
 
 

@@ -1,4 +1,4 @@
-"""What a Python-track benchmark is: a name as DESIGN.md says, an operation and its expected checksum."""
+"""What a Python-track benchmark is: a name as docs/design.md says, an operation and its expected checksum."""
 from dataclasses import dataclass
 from typing import Callable, Optional
 

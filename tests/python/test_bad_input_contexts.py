@@ -1,5 +1,5 @@
 """Results from another machine, build or measure mode. The regression gate (compare, ci) refuses results
-whose contexts make every verdict meaningless (DESIGN.md: "results from incompatible contexts ... one-line
+whose contexts make every verdict meaningless (docs/design.md: "results from incompatible contexts ... one-line
 error"); a side-by-side report draws them, with a warning line per difference, except other measure modes."""
 import copy
 import json

@@ -12,7 +12,7 @@ from ybresults import counters
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
 
-# What every generators benchmark reports (DESIGN.md's metrics table; generators have no
+# What every generators benchmark reports (docs/design.md's counters table; generators have no
 # per-unit memory, so bytes_per_unit is not theirs).
 ALWAYS = [
     "items_per_second",
