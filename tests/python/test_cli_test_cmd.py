@@ -1,6 +1,6 @@
-"""`yieldbench test --sanitize`: its arguments, the family run's command line, and how a
-sanitized family run is judged. (The sanitized builds themselves are what `yieldbench test
---sanitize address|thread` runs; they take minutes, so they are not run from here.)"""
+"""`yieldbench test`: the style check, a narrowed run end to end, and `--sanitize`: its arguments, the family
+run's command line, and how a sanitized family run is judged. (The sanitized builds themselves are what
+`yieldbench test --sanitize address|thread` runs; they take minutes, so they are not run from here.)"""
 import json
 import pathlib
 import subprocess
@@ -11,8 +11,8 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
 
 
-def yieldbench(*args):
-    return subprocess.run([YIELDBENCH, *args], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
+def yieldbench(*args, timeout=60):
+    return subprocess.run([YIELDBENCH, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
 
 
 def test_an_unknown_sanitizer_is_one_line_and_exit_2():
@@ -152,3 +152,39 @@ def test_without_sanitize_the_release_preset_is_built_as_before(monkeypatch):
 def test_sanitize_builds_that_sanitizers_preset(monkeypatch):
     for sanitizer, preset in test_cmd.SANITIZER_PRESETS.items():
         assert preset_built(monkeypatch, test_cmd.Options(sanitize=sanitizer)) == preset
+
+
+def test_the_test_command_runs_style_ctest_and_pytest_as_selected():
+    done = yieldbench(
+        "test", "--ctest-args", "-R LatencyHistogram", "--pytest-args", "-k test_names_parse", timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "checking the style" in done.stderr and "style:" not in done.stderr
+    assert "tests passed" in done.stdout and " passed" in done.stdout.splitlines()[-1]
+
+
+def test_a_style_problem_fails_the_tests(monkeypatch):
+    from ybcli import build, style
+
+    monkeypatch.setattr(build, "bootstrap", lambda **_: None)
+    monkeypatch.setattr(build, "build", lambda preset="release": None)
+    monkeypatch.setattr(style, "check", lambda: ["x.py is not black-formatted (run: black x.py)"])
+    monkeypatch.setattr(test_cmd.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0))
+    assert test_cmd.execute(test_cmd.Options()) == 1
+
+
+def test_style_names_each_file_out_of_style_and_the_command_that_fixes_it(tmp_path):
+    from ybcli import paths, style
+
+    for config in (".clang-format", "pyproject.toml", ".flake8"):
+        (tmp_path / config).write_bytes((paths.REPO_ROOT / config).read_bytes())
+    (tmp_path / "good.py").write_text('"""A module."""\nVALUE = {"a": 1}\n')
+    (tmp_path / "bad.py").write_text("import os\nx = {  'a':1}\n")
+    (tmp_path / "good.cpp").write_text("int main() { return 0; }\n")
+    (tmp_path / "bad.cpp").write_text("int  main( ){return 0;}\n")
+    problems = style.check(tmp_path)
+    assert "bad.cpp is not clang-formatted (run: clang-format -i bad.cpp)" in problems
+    assert "bad.py is not black-formatted (run: black bad.py)" in problems
+    assert any(problem.startswith("flake8: bad.py:1:1: F401") for problem in problems)
+    assert not [problem for problem in problems if "good." in problem]
+    assert style.check(tmp_path, ["good.py", "good.cpp"]) == []

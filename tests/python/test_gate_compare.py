@@ -240,3 +240,19 @@ def test_report_draws_the_comparison_through_reports(tmp_path):
     out = tmp_path / "report"
     assert main(["compare", str(FIXTURES / "base.json"), str(FIXTURES / "new.json"), "--report", str(out)]) == 1
     assert (out / "index.html").is_file()
+
+
+def test_compare_on_the_command_line_exits_with_the_verdict_and_writes_markdown(tmp_path):
+    import subprocess
+
+    yieldbench = str(pathlib.Path(__file__).resolve().parents[2] / "scripts" / "yieldbench")
+    base = write(tmp_path, "base.json", document({"g/w/a/n:1": QUIET}))
+    slower = write(tmp_path, "slower.json", document({"g/w/a/n:1": [value * 1.3 for value in QUIET]}))
+    same = subprocess.run([yieldbench, "compare", base, base], capture_output=True, text=True, timeout=120)
+    assert same.returncode == 0 and "PASS" in same.stdout, same.stderr
+    markdown = tmp_path / "gate.md"
+    regressed = subprocess.run(
+        [yieldbench, "compare", base, slower, "--markdown", str(markdown)], capture_output=True, text=True, timeout=120
+    )
+    assert regressed.returncode == 1 and "FAIL" in regressed.stdout, regressed.stderr
+    assert "**REGRESSION**" in markdown.read_text()
