@@ -1,20 +1,15 @@
 """Comparing results files: the same benchmark (run_name) in two or more files, the change of each metric
-against the first file that has it, and whether that change is larger than the runs' own noise.
-
-A change is *beyond noise* when
-  |new / base − 1| > max(NOISE_FACTOR × the larger coefficient of variation of the two runs, MIN_THRESHOLD)
-and, where both runs have two or more repetitions, their min–max ranges do not overlap.
-Without repetitions on either side the noise is unknown and UNKNOWN_NOISE_THRESHOLD is used instead.
-(`yieldbench compare` gives the regression verdict with a Mann–Whitney U test; this is the report's view.)"""
+against the first file that has it, and whether that change is *beyond noise*: the regression gate's own
+verdict (ybgate.decide, the function `yieldbench compare` and `yieldbench ci` use) says regression or
+improvement, with the gate's thresholds (ci/thresholds) and its multiple-testing control across the
+benchmarks compared. Its rules are in ybgate/verdict.py."""
 import math
 from dataclasses import dataclass, field
 
+import ybgate
+
 from . import metrics
 from .model import family_rank, sort_key_params
-
-NOISE_FACTOR = 2.0
-MIN_THRESHOLD = 0.01
-UNKNOWN_NOISE_THRESHOLD = 0.10
 
 
 @dataclass
@@ -25,9 +20,10 @@ class Change:
     base: float
     new: float
     ratio: float  # new / base − 1 (inf when the base is 0 and the new value is not)
-    threshold: float  # the noise limit the ratio is held against
-    noise_known: bool
+    threshold: float  # the smallest change the verdict could call beyond noise
+    noise_known: bool  # whether either side has repetitions to say how noisy it is
     beyond_noise: bool
+    reason: str = ""  # the verdict's reason
 
     @property
     def worse(self) -> bool:
@@ -60,29 +56,64 @@ class Compared:
         return next((c for c in found if c.new_index == new_index), None)
 
 
-def _overlap(a: list, b: list) -> bool:
-    return min(a) <= max(b) and min(b) <= max(a)
+def _samples(bench, metric: str) -> ybgate.Samples:
+    if bench.failed:
+        return ybgate.Samples(error=bench.error)
+    values = bench.samples.get(metric) or ([bench.value(metric)] if bench.value(metric) is not None else [])
+    return ybgate.Samples(tuple(values))
 
 
-def compare_metric(base, new, metric: str):
-    """The Change of `metric` from benchmark `base` to benchmark `new`, or None if either lacks it."""
-    if base.failed or new.failed:
-        return None
-    b, n = base.value(metric), new.value(metric)
-    if b is None or n is None:
-        return None
-    if b == 0:
-        ratio = 0.0 if n == 0 else math.inf
-    else:
-        ratio = n / b - 1
-    cvs = [cv for cv in (base.cv(metric), new.cv(metric)) if cv is not None]
-    noise_known = bool(cvs)
-    threshold = max(NOISE_FACTOR * max(cvs), MIN_THRESHOLD) if cvs else UNKNOWN_NOISE_THRESHOLD
-    beyond = abs(ratio) > threshold
-    sa, sn = base.samples.get(metric, []), new.samples.get(metric, [])
-    if beyond and len(sa) >= 2 and len(sn) >= 2 and _overlap(sa, sn):
-        beyond = False
-    return Change(metric, base.source, new.source, b, n, ratio, threshold, noise_known, beyond)
+def _limit(verdict) -> float:
+    """The smallest change this verdict could have called beyond noise."""
+    base, new = verdict.base.values, verdict.new.values
+    if ybgate.smallest_p(len(base), len(new)) < ybgate.ALPHA:
+        return verdict.threshold
+    spread = 0.0 if math.isnan(verdict.spread) else verdict.spread
+    return max(verdict.threshold, ybgate.verdict.FAR_BEYOND_SPREAD * spread) if base and new else math.inf
+
+
+def compare_metric(base, new, metric: str, threshold: float = ybgate.DEFAULT_THRESHOLDS["time"]):
+    """The Change of `metric` from benchmark `base` to benchmark `new` judged alone, or None if either lacks it."""
+    return compare_metrics([(base, new)], metric, [threshold])[0]
+
+
+def compare_metrics(pairs: list, metric: str, thresholds: list) -> list:
+    """The Change of `metric` for every (base, new) benchmark pair, judged together by the gate's verdict
+    function, or None where either side lacks the metric."""
+    usable = [
+        index
+        for index, (base, new) in enumerate(pairs)
+        if not base.failed and not new.failed and base.value(metric) is not None and new.value(metric) is not None
+    ]
+    gate_pairs = [
+        ybgate.Pair(
+            pairs[index][0].run_name,
+            _samples(pairs[index][0], metric),
+            _samples(pairs[index][1], metric),
+            thresholds[index],
+        )
+        for index in usable
+    ]
+    verdicts, _ = ybgate.decide(gate_pairs, shift_aware=metric == metrics.TIME.key)
+    found = [None] * len(pairs)
+    for index, verdict in zip(usable, verdicts):
+        base, new = pairs[index]
+        b, n = base.value(metric), new.value(metric)
+        ratio = (0.0 if n == 0 else math.inf) if b == 0 else n / b - 1
+        noise_known = len(verdict.base.values) > 1 or len(verdict.new.values) > 1
+        found[index] = Change(
+            metric,
+            base.source,
+            new.source,
+            b,
+            n,
+            ratio,
+            _limit(verdict),
+            noise_known,
+            verdict.beyond_noise,
+            verdict.reason,
+        )
+    return found
 
 
 def compare_report(report) -> list:
@@ -96,15 +127,24 @@ def compare_report(report) -> list:
     for run_name, found_versions in versions.items():
         if len(found_versions) < 2:
             continue
-        base = found_versions[0][1]
         latest = found_versions[-1][1]
         item = Compared(run_name, latest.section, latest.workload, latest.impl, latest.params, found_versions)
-        for metric in metrics.COMPARED:
-            changes = [compare_metric(base, bench, metric.key) for _, bench in found_versions[1:]]
-            changes = [c for c in changes if c is not None]
-            if changes:
-                item.changes[metric.key] = changes
         found.append(item)
+    # Judged together, per metric and per later file: the gate's multiple-testing control spans them all.
+    rules = ybgate.load_thresholds()
+    measure = next((f.meta.get("measure") for f in report.files if f.meta.get("measure")), None) or "time"
+    for metric in metrics.COMPARED:
+        by_file = {}
+        for item in found:
+            base = item.versions[0][1]
+            for _, bench in item.versions[1:]:
+                by_file.setdefault(bench.source, []).append((item, base, bench))
+        for entries in by_file.values():
+            thresholds = [ybgate.threshold_for(item.run_name, measure, rules) for item, _, _ in entries]
+            changes = compare_metrics([(base, bench) for _, base, bench in entries], metric.key, thresholds)
+            for (item, _, _), change in zip(entries, changes):
+                if change is not None:
+                    item.changes.setdefault(metric.key, []).append(change)
     found.sort(key=lambda c: (family_rank(c.section), c.workload, sort_key_params(c.params), c.impl))
     return found
 

@@ -136,9 +136,10 @@ def _comparison(report, compared: list, charts: list) -> str:
     base = report.files[compared[0].versions[0][0]].label
     out = [
         f"<p>Each benchmark is compared with the first file that has it (here mostly <b>{_e(base)}</b>). "
-        "A change is <i>beyond noise</i> when it exceeds 2 × the larger coefficient of variation of the two "
-        "runs (at least 1%) and their repetition ranges do not overlap; with no repetitions the limit is "
-        "10%. <code>yieldbench compare</code> gives the statistical regression verdict.</p>"
+        "A change is <i>beyond noise</i> when the regression gate would call it a regression or an improvement "
+        "(the same verdict as <code>yieldbench compare</code>: above the benchmark's threshold, significant in a "
+        "Mann–Whitney U test after Benjamini–Hochberg control, or far beyond the runs' own spread; "
+        "<code>ybgate/verdict.py</code>). With one repetition a side nothing is beyond noise.</p>"
     ]
     key = metrics.TIME.key
     for (section, workload), items in grouped(compared).items():

@@ -273,6 +273,7 @@ BOOKKEEPING = (
     "label",
     "json_schema_version",
     "omitted",
+    "process_index",  # which start of the family executable made the entry (several in an A/B run)
 )
 
 

@@ -17,6 +17,7 @@ class Benchmark:
     run_name: str
     name: names.Name
     repetitions: list = field(default_factory=list)  # per iteration entry: {counter: value}, in file order
+    processes: list = field(default_factory=list)  # per repetition: the process (executable start) it ran in
     aggregates: dict = field(default_factory=dict)  # aggregate name (mean, median, stddev, cv) -> {counter: value}
     error: str = None  # the error or skip message when it did not run
     labels: list = field(default_factory=list)
@@ -147,6 +148,8 @@ def from_document(doc: dict, where) -> Results:
                 bench.aggregates.setdefault(aggregate, {}).update(values)
         else:
             bench.repetitions.append(values)
+            process = entry.get("process_index", 0)
+            bench.processes.append(process if isinstance(process, int) and not isinstance(process, bool) else 0)
     return results
 
 

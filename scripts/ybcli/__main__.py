@@ -15,6 +15,7 @@ import argparse
 import sys
 import traceback
 
+import ybgate
 import ybresults
 
 from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile_cmd, run, test_cmd
@@ -90,7 +91,7 @@ def main(argv=None) -> int:
         return 2
     try:
         return args.module.execute(args.module.options_from(args))
-    except (UsageError, SetupError, ybresults.ResultsError) as error:
+    except (UsageError, SetupError, ybresults.ResultsError, ybgate.GateError) as error:
         print(f"yieldbench {args.command}: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the command needed and no check above foresaw

@@ -14,9 +14,10 @@ import re
 import statistics
 from dataclasses import dataclass
 
+import ybgate
 import ybresults
 
-from . import gate, options, paths
+from . import options, paths
 from .errors import UsageError
 
 BASELINES = paths.REPO_ROOT / "ci" / "baselines"
@@ -161,7 +162,7 @@ def trim(document: dict) -> dict:
 def save(opts: SaveOptions) -> int:
     if not opts.results.exists():
         raise UsageError(f"{opts.results}: no such file (run `yieldbench run --profile quick` first)")
-    checked = gate.load(opts.results)  # the same validation compare applies
+    checked = ybresults.load(opts.results)  # the same validation compare applies
     if checked.partial:
         raise UsageError(f"{opts.results}: a partial run (a family failed); not a baseline")
     klass = machine_class(checked.context, opts.machine_class)
@@ -200,7 +201,7 @@ def show(opts: ShowOptions) -> int:
         )
         return 0
     for path in stored:
-        loaded = gate.load(path)
+        loaded = ybresults.load(path)
         meta, context = loaded.meta, loaded.context
         print(
             f"{paths.shown(path)}: {len(loaded.benchmarks)} benchmarks, measure {loaded.measure}, "
@@ -210,9 +211,10 @@ def show(opts: ShowOptions) -> int:
         if opts.measure or opts.machine_class or len(stored) == 1:
             unit = "Ir/op" if loaded.measure == "instructions" else "ns"
             for name, bench in sorted(loaded.benchmarks.items()):
-                times = gate.side(bench, loaded.measure).times
+                side = ybgate.samples.of(bench, "instructions" if loaded.measure == "instructions" else "time_ns")
+                times = side.values
                 value = (
-                    f"{statistics.median(times):.6g} {unit}  cv {gate.cv(times):.1%}  x{len(times)}"
+                    f"{statistics.median(times):.6g} {unit}  cv {side.cv:.1%}  x{len(times)}"
                     if times
                     else f"error: {bench.error}"
                 )

@@ -13,7 +13,10 @@ import os
 import pathlib
 from dataclasses import dataclass
 
-from . import arguments, baseline_cmd, build, compare_cmd, gate, options, paths, run, runfolder, test_cmd
+import ybgate
+import ybresults
+
+from . import arguments, baseline_cmd, build, compare_cmd, options, paths, run, runfolder, test_cmd
 
 # 5 against 5 repetitions is the smallest quick run where the U test can go below 0.01 (at best 0.008);
 # 3 against 3 (the quick profile's default) can never reach p < 0.05.
@@ -115,7 +118,7 @@ def execute(opts: Options) -> int:
         results_file = run.results_file(run_options)
     else:
         results_file = opts.results
-    new = gate.load(results_file)  # a given results file decides the measure mode
+    new = ybresults.load(results_file)  # a given results file decides the measure mode
     gate_dir = results_file.parent / "gate"
     klass = baseline_cmd.machine_class(new.context, opts.machine_class)
     baseline = opts.baseline or baseline_cmd.path_for(baseline_cmd.BASELINES, new.measure, klass)
@@ -132,9 +135,9 @@ def execute(opts: Options) -> int:
         compare_cmd.write_text(gate_dir / "summary.md", f"## Regression gate: no baseline\n\n{message}\n")
         status = 0
     else:
-        comparison = gate.compare(gate.load(baseline), new, opts.gate.threshold, opts.gate.alpha, rules)
-        print(gate.render_text(comparison))
-        compare_cmd.write_text(gate_dir / "summary.md", gate.render_markdown(comparison))
+        comparison = ybgate.compare(ybresults.load(baseline), new, opts.gate.threshold, opts.gate.alpha, rules)
+        print(ybgate.render_text(comparison))
+        compare_cmd.write_text(gate_dir / "summary.md", ybgate.render_markdown(comparison))
         build.say("step 4/4: comparison report")
         compare_cmd.draw_report(baseline, results_file, gate_dir / "report")
         status = comparison.exit_status

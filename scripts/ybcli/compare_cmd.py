@@ -12,7 +12,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
-from . import gate, options
+import ybgate
+import ybresults
+
+from . import options
 from .errors import UsageError
 
 
@@ -21,7 +24,7 @@ class GateOptions:
     """How the gate decides: shared by `compare` and `ci`."""
 
     threshold: float = None  # smallest change that counts, for every benchmark; None: ci/thresholds
-    alpha: float = gate.DEFAULT_ALPHA
+    alpha: float = ybgate.DEFAULT_ALPHA
     thresholds: pathlib.Path = None  # None: ci/thresholds
 
     def __post_init__(self):
@@ -35,13 +38,13 @@ class GateOptions:
         threshold = None
         if args.threshold is not None:
             try:
-                threshold = gate.parse_fraction(args.threshold)
+                threshold = ybgate.parse_fraction(args.threshold)
             except ValueError as error:
                 raise UsageError(f"--threshold: {error}") from None
         return cls(threshold, args.alpha, args.thresholds)
 
     def rules(self) -> list:
-        return gate.load_thresholds(self.thresholds)
+        return ybgate.load_thresholds(self.thresholds)
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,10 @@ def add_gate_arguments(parser: argparse.ArgumentParser, same_as: str = "") -> No
     parser.add_argument(
         "--alpha",
         type=float,
-        default=gate.DEFAULT_ALPHA,
+        default=ybgate.DEFAULT_ALPHA,
         metavar="A",
-        help=said or f"significance level of the Mann-Whitney U test (default {gate.DEFAULT_ALPHA})",
+        help=said
+        or f"false discovery rate of the verdicts (Benjamini-Hochberg over the Mann-Whitney U tests; default {ybgate.DEFAULT_ALPHA})",
     )
     parser.add_argument(
         "--thresholds",
@@ -98,15 +102,15 @@ def options_from(args: argparse.Namespace) -> Options:
 
 def execute(opts: Options) -> int:
     rules = opts.gate.rules()
-    base, new = gate.load(opts.base), gate.load(opts.new)  # bad input first: then no output folder is made
+    base, new = ybresults.load(opts.base), ybresults.load(opts.new)  # bad input first: then no output folder is made
     if opts.markdown:
         check_writable_file(opts.markdown, "--markdown")
     if opts.report:
         check_report_folder(opts.report)
-    comparison = gate.compare(base, new, opts.gate.threshold, opts.gate.alpha, rules)
-    print(gate.render_text(comparison))
+    comparison = ybgate.compare(base, new, opts.gate.threshold, opts.gate.alpha, rules)
+    print(ybgate.render_text(comparison))
     if opts.markdown:
-        write_text(opts.markdown, gate.render_markdown(comparison))
+        write_text(opts.markdown, ybgate.render_markdown(comparison))
     if opts.report:
         draw_report(opts.base, opts.new, opts.report)
     return comparison.exit_status

@@ -4,11 +4,10 @@ import math
 import pathlib
 from dataclasses import dataclass
 
-from .. import paths
-from ..errors import UsageError
+from .errors import GateError
 
 DEFAULT_THRESHOLDS = {"time": 0.05, "instructions": 0.01}
-THRESHOLDS_FILE = paths.REPO_ROOT / "ci" / "thresholds"
+THRESHOLDS_FILE = pathlib.Path(__file__).resolve().parents[1] / "ci" / "thresholds"
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,11 @@ def load_thresholds(path=None) -> list:
     try:
         text = path.read_text(encoding="utf-8")
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a thresholds file") from None
+        raise GateError(f"{path}: is a folder, not a thresholds file") from None
     except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
+        raise GateError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: not a thresholds file (not UTF-8 text)") from None
+        raise GateError(f"{path}: not a thresholds file (not UTF-8 text)") from None
     rules = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -39,11 +38,11 @@ def load_thresholds(path=None) -> list:
             continue
         fields = line.split()
         if len(fields) != 3 or fields[0] not in ("time", "instructions", "*"):
-            raise UsageError(f"{path}:{number}: expected 'time|instructions|* PATTERN THRESHOLD', got '{line}'")
+            raise GateError(f"{path}:{number}: expected 'time|instructions|* PATTERN THRESHOLD', got '{line}'")
         try:
             threshold = parse_fraction(fields[2])
         except ValueError as error:
-            raise UsageError(f"{path}:{number}: {error}") from None
+            raise GateError(f"{path}:{number}: {error}") from None
         rules.append(Rule(fields[0], fields[1], threshold, number))
     return rules
 
