@@ -71,7 +71,8 @@ def add_gate_arguments(parser: argparse.ArgumentParser, same_as: str = "") -> No
         default=ybgate.DEFAULT_ALPHA,
         metavar="A",
         help=said
-        or f"false discovery rate of the verdicts (Benjamini-Hochberg over the Mann-Whitney U tests; default {ybgate.DEFAULT_ALPHA})",
+        or "false discovery rate of the verdicts: Benjamini-Hochberg over the Mann-Whitney U tests "
+        f"(default {ybgate.DEFAULT_ALPHA})",
     )
     parser.add_argument(
         "--thresholds",

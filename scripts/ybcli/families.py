@@ -21,8 +21,13 @@ class Description:
 
 def executables(preset: str = "release") -> dict:
     """Family name -> executable, for every family built in the preset."""
+    return executables_in(paths.bin_dir(preset))
+
+
+def executables_in(bin_dir: pathlib.Path) -> dict:
+    """Family name -> executable, for every family executable in `bin_dir`."""
     found = {}
-    for path in sorted(paths.bin_dir(preset).glob(PREFIX + "*")):
+    for path in sorted(bin_dir.glob(PREFIX + "*")):
         if path.is_file() and path.stat().st_mode & 0o111:
             found[path.name[len(PREFIX) :]] = path
     return found

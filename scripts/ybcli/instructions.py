@@ -81,20 +81,53 @@ def covered(name: str, executable_family: str) -> str:
     return ""
 
 
+def plan(chosen: dict, regex: str) -> tuple:
+    """({family: names covered in instruction mode}, {reason: names left out}) of the benchmarks `regex` selects."""
+    planned, excluded = {}, {}
+    for family, executable in chosen.items():
+        for name in families.benchmark_names(executable, regex):
+            reason = covered(name, family)
+            if reason:
+                excluded.setdefault(reason, []).append(name)
+            else:
+                planned.setdefault(family, []).append(name)
+    return planned, excluded
+
+
+def measure_families(chosen: dict, planned: dict, repetitions: int, run_dir: pathlib.Path, shown) -> tuple:
+    """({family: Google Benchmark document}, failures) of every planned benchmark under callgrind."""
+    outputs, failures = {}, []
+    for family, selected in planned.items():
+        output = {"context": {}, "benchmarks": []}
+        for name in selected:
+            entries, context, status = measure_one(chosen[family], name, repetitions, run_dir)
+            output["benchmarks"].extend(entries)
+            output["context"] = output["context"] or native_context(chosen[family], name) or context
+            shown.finished(name, status)
+            if status != progress.OK and not status.startswith(progress.SKIPPED) and not entries:
+                failures.append({"family": family, "benchmark": name, "reason": status})
+        outputs[family] = output
+    return outputs, failures
+
+
+def document(outputs: dict, metadata: dict) -> dict:
+    """The results document of an instruction-mode run."""
+    merged = ybresults.merge(outputs, {**metadata, "measure": "instructions", "min_time": 1e-9})
+    merged["context"]["yb_measure"] = "instructions"
+    merged["context"]["instructions"] = (
+        "callgrind Ir per operation: user-space instructions in the timed loop only, one operation per "
+        "repetition, LD_BIND_NOW=1; the kernel's work is not counted. real_time and cpu_time hold it, time_unit 'Ir'"
+    )
+    return merged
+
+
 def execute(opts) -> int:
     """`yieldbench run --measure instructions` (run.Options): the same results layout as a time run."""
     repetitions = opts.repetitions_or_default
     build.bootstrap(profiling=True)  # valgrind
     build.build("release")
     chosen = families.choose(families.executables("release"), list(opts.family))
-    planned, excluded = {}, {}
-    for family, executable in chosen.items():
-        for name in families.benchmark_names(executable, opts.filter):
-            reason = covered(name, family)
-            if reason:
-                excluded.setdefault(reason, []).append(name)
-            else:
-                planned.setdefault(family, []).append(name)
+    planned, excluded = plan(chosen, opts.filter)
     total = sum(len(selected) for selected in planned.values())
     for reason, left_out in excluded.items():
         build.say(f"not measured in instruction mode: {len(left_out)} benchmark(s): {reason}")
@@ -113,43 +146,25 @@ def execute(opts) -> int:
         f"operation each) into {paths.shown(run_dir)}/"
     )
     shown = Progress(total)
-    outputs, failures = {}, []
-    for family, selected in planned.items():
-        output = {"context": {}, "benchmarks": []}
-        for name in selected:
-            entries, context, status = measure_one(chosen[family], name, repetitions, run_dir)
-            output["benchmarks"].extend(entries)
-            output["context"] = output["context"] or native_context(chosen[family], name) or context
-            shown.finished(name, status)
-            if status != progress.OK and not status.startswith(progress.SKIPPED) and not entries:
-                failures.append({"family": family, "benchmark": name, "reason": status})
-        outputs[family] = output
-
+    outputs, failures = measure_families(chosen, planned, repetitions, run_dir, shown)
     metadata = {
         "run_id": run_id,
         "profile": opts.profile,
         "repetitions": repetitions,
-        "measure": "instructions",
-        "min_time": 1e-9,
         "families": list(outputs),
         "partial": bool(failures),
         "failures": failures,
         "command": runfolder.command_line(),
         "not_measured": excluded,
     }
-    document = ybresults.merge(outputs, metadata)
-    document["context"]["yb_measure"] = "instructions"
-    document["context"]["instructions"] = (
-        "callgrind Ir per operation: user-space instructions in the timed loop only, one operation per "
-        "repetition, LD_BIND_NOW=1; the kernel's work is not counted. real_time and cpu_time hold it, time_unit 'Ir'"
-    )
+    merged = document(outputs, metadata)
     written = run_dir / "results.json"
-    ybresults.write(written, document)
+    ybresults.write(written, merged)
     runfolder.point_latest(results_root, run_dir)
     print()
-    print(render(ybresults.model.from_document(document, written)))
+    print(render(ybresults.model.from_document(merged, written)))
     build.say(
-        f"wrote {paths.shown(written)} ({len(document['benchmarks'])} entries, {shown.elapsed():.1f} s)"
+        f"wrote {paths.shown(written)} ({len(merged['benchmarks'])} entries, {shown.elapsed():.1f} s)"
         + (f"; {shown.errors} benchmark(s) failed" if shown.errors else "")
     )
     return 1 if shown.errors else 0

@@ -58,9 +58,11 @@ class FamilyRun:
         budget_seconds: float,
         run_dir: pathlib.Path,
         shown,
+        environment: dict = None,
     ) -> None:
         """Runs `planned` (the names `regex` selects) to the end, restarting after each benchmark that fails.
-        Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`."""
+        Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`.
+        `environment` adds variables for the executable (an A/B run's failpoints on one side)."""
         remaining = list(planned)
         log = run_dir / f"{self.family}.stderr.log"
         attempt = 0
@@ -78,7 +80,7 @@ class FamilyRun:
                     *arguments,
                 ]
                 try:
-                    status, culprit, timed_out = _supervise(command, stderr, budget_seconds, shown)
+                    status, culprit, timed_out = _supervise(command, stderr, budget_seconds, shown, environment)
                 finally:
                     document = ybresults.read_partial(raw)
                     raw.unlink(missing_ok=True)
@@ -139,12 +141,17 @@ def _ended_how(status: int) -> str:
     return f"exit status {status}"
 
 
-def _supervise(command, stderr, budget_seconds, shown):
+def _supervise(command, stderr, budget_seconds, shown, environment=None):
     """Runs one start of a family executable; returns (exit status, the benchmark it was in when it ended
     or None, whether the watchdog ended it)."""
     child = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=stderr, cwd=paths.REPO_ROOT, start_new_session=True
-    )  # its own process group: ended whole, and Ctrl-C is ours
+        command,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        cwd=paths.REPO_ROOT,
+        start_new_session=True,  # its own process group: ended whole, and Ctrl-C is ours
+        env={**os.environ, **environment} if environment else None,
+    )
     spent = {}  # seconds of calls so far, per benchmark
     current, call_started = None, 0.0
     last_line = time.monotonic()  # outside any benchmark (start-up, between benchmarks) the budget runs from here

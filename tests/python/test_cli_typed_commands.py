@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from ybcli import __main__ as cli
+import ybgate
 from ybcli import ci_cmd, run, test_cmd
 from ybcli.errors import UsageError
 
@@ -134,3 +135,37 @@ def test_ci_judges_a_new_run_against_a_saved_baseline(ci_run, tmp_path):
     assert gate.startswith("## Regression gate: PASS") and "sum_plus_one/iterator/n:1000" in gate
     assert "missing" in gate.lower(), "the baseline's other implementations are listed as missing"
     assert (out / "latest" / "gate" / "report" / "index.html").is_file()
+
+
+def test_ci_base_measures_both_sides_alternately_in_separate_processes(tmp_path):
+    # HEAD against the checkout: in a clean clone both sides are the same build (an A/A gate); a threshold no
+    # change here reaches keeps the verdict deterministic. The statistics are tested in test_gate_verdict.py.
+    done = yieldbench(
+        "ci",
+        "--base",
+        "HEAD",
+        "--skip-tests",
+        "--family",
+        "generators",
+        "--filter",
+        "sum_plus_one/iterator/n:1000/",
+        "--rounds",
+        "2",
+        "--threshold",
+        "900%",
+        "--out",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    run_dir = (tmp_path / "latest").resolve()
+    assert run_dir.name.endswith("-ab")
+    for side in (run_dir / "base" / "results.json", run_dir / "results.json"):
+        entries = [e for e in json.loads(side.read_text())["benchmarks"] if e["run_type"] == "iteration"]
+        assert {e["run_name"] for e in entries} == {"generators/sum_plus_one/iterator/n:1000"}
+        assert sorted({e["process_index"] for e in entries}) == [0, 1], "two processes a side"
+        assert len(entries) == 2 * ci_cmd.CI_REPETITIONS
+    summary = (run_dir / "gate" / "summary.md").read_text()
+    assert "mode **ab**" in summary and "## Regression gate: PASS" in summary
+    comment = (run_dir / "gate" / "comment.md").read_text()
+    assert comment.startswith(ybgate.render.COMMENT_MARKER) and len(comment) <= ybgate.render.COMMENT_LIMIT
+    assert "[4/4] round 2/2" in done.stderr, "progress with the time left"
