@@ -22,10 +22,15 @@ from .errors import UsageError
 
 BASELINES = paths.REPO_ROOT / "ci" / "baselines"
 ENV_CLASS = "YIELDBENCH_MACHINE_CLASS"
+# What the gate reads, plus what Google Benchmark's compare.py needs to read a time baseline too (run_type,
+# cpu_time, time_unit on every entry).
 KEPT_FIELDS = (
     "name",
     "run_name",
+    "run_type",
+    "process_index",
     "real_time",
+    "cpu_time",
     "time_unit",
     "heap_peak_bytes",
     "ctx_switches",
@@ -139,13 +144,11 @@ def trim(document: dict) -> dict:
         kept = {key: entry[key] for key in KEPT_FIELDS if key in entry}
         if "ctx_switches" not in kept and isinstance(entry.get("ctx_voluntary"), (int, float)):
             kept["ctx_switches"] = entry["ctx_voluntary"] + float(entry.get("ctx_involuntary") or 0)
-        for key, digits in (("real_time", 6), ("heap_peak_bytes", 6), ("ctx_switches", 3)):
+        for key, digits in (("real_time", 6), ("cpu_time", 6), ("heap_peak_bytes", 6), ("ctx_switches", 3)):
             if isinstance(kept.get(key), float):
                 kept[key] = float(f"{kept[key]:.{digits}g}")
         if kept.get("run_name") == kept.get("name"):
-            kept.pop("run_name")  # compare falls back on name
-        if kept.get("time_unit") == "ns":
-            kept.pop("time_unit")  # compare's default
+            kept.pop("run_name")  # the name is the run name
         benchmarks.append(kept)
     meta = document.get("yieldbench") or {}
     return {

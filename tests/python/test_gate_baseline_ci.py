@@ -1,10 +1,15 @@
 """yieldbench baseline save|show and yieldbench ci on a given results file (no build, no run)."""
 import json
 import pathlib
+import subprocess
+
+import pytest
 
 from test_gate_compare import QUIET, document, write
 from ybcli import baseline_cmd
 from ybcli.__main__ import main
+
+GB_COMPARE = pathlib.Path("/usr/share/benchmark/compare.py")
 
 FIXTURES = pathlib.Path(__file__).parent / "gate_fixtures"
 
@@ -35,16 +40,7 @@ def test_saved_baseline_is_small_and_compares_like_the_results(tmp_path, capsys,
     assert saved.exists() and saved.stat().st_size < source.stat().st_size / 2
     stored = json.loads(saved.read_text())
     assert stored["yieldbench"]["measure"] == "time" and stored["context"]["compiler"]
-    assert set(stored["benchmarks"][0]) <= {
-        "name",
-        "run_name",
-        "real_time",
-        "time_unit",
-        "heap_peak_bytes",
-        "ctx_switches",
-        "error_occurred",
-        "error_message",
-    }
+    assert set(stored["benchmarks"][0]) <= set(baseline_cmd.KEPT_FIELDS)
     capsys.readouterr()
     # The same verdicts from the baseline as from the full file it came from.
     assert main(["compare", str(saved), str(FIXTURES / "new.json")]) == 1
@@ -106,3 +102,19 @@ def test_gate_commands_have_help(capsys):
             main([*command, "--help"])
         assert done.value.code == 0
         assert "usage: yieldbench" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not GB_COMPARE.exists(), reason=f"{GB_COMPARE} (Debian libbenchmark-tools) is not installed")
+def test_a_time_baseline_is_read_by_google_benchmarks_compare_py(tmp_path, monkeypatch):
+    monkeypatch.delenv(baseline_cmd.ENV_CLASS, raising=False)
+    assert main(["baseline", "save", str(FIXTURES / "base.json"), "--dir", str(tmp_path), "--machine-class", "t"]) == 0
+    saved = tmp_path / "time-t.json"
+    done = subprocess.run(
+        ["/usr/bin/python3", str(GB_COMPARE), "-d", str(tmp_path / "out.json"), "benchmarks", str(saved), str(saved)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    compared = json.loads((tmp_path / "out.json").read_text())
+    assert {row["name"] for row in compared} >= {"generators/sum_plus_one/iterator/n:1000"}
