@@ -1,5 +1,6 @@
 """The style check `yieldbench test` runs: clang-format for C and C++ (.clang-format), black and flake8 for
-Python (pyproject.toml, .flake8). Each problem is one line naming the file and the command that fixes it."""
+Python (pyproject.toml, .flake8), yamllint for YAML (.yamllint: the CI workflow). Each problem is one line
+naming the file and the command that fixes it."""
 import pathlib
 import subprocess
 
@@ -31,6 +32,7 @@ def check(root: pathlib.Path = paths.REPO_ROOT, files: list = None) -> list:
     files = tracked_files(root) if files is None else files
     cpp = [name for name in files if name.endswith(CPP_SUFFIXES)]
     python = [name for name in files if name.endswith(".py")]
+    yaml = [name for name in files if name.endswith((".yml", ".yaml"))]
     problems = []
     if cpp:
         done = _run(["clang-format", "--dry-run", "--Werror", *cpp], root)
@@ -50,6 +52,11 @@ def check(root: pathlib.Path = paths.REPO_ROOT, files: list = None) -> list:
         problems += [f"flake8: {line}" for line in done.stdout.splitlines() if line.strip()]
         if done.returncode not in (0, 1):
             problems.append(f"flake8 failed: {_last_line(done)}")
+    if yaml:
+        done = _run(["yamllint", "--format", "parsable", *yaml], root)
+        problems += [f"yamllint: {line}" for line in done.stdout.splitlines() if line.strip()]
+        if done.returncode not in (0, 1):
+            problems.append(f"yamllint failed: {_last_line(done)}")
     return problems
 
 

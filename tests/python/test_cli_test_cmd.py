@@ -176,15 +176,18 @@ def test_a_style_problem_fails_the_tests(monkeypatch):
 def test_style_names_each_file_out_of_style_and_the_command_that_fixes_it(tmp_path):
     from ybcli import paths, style
 
-    for config in (".clang-format", "pyproject.toml", ".flake8"):
+    for config in (".clang-format", "pyproject.toml", ".flake8", ".yamllint"):
         (tmp_path / config).write_bytes((paths.REPO_ROOT / config).read_bytes())
     (tmp_path / "good.py").write_text('"""A module."""\nVALUE = {"a": 1}\n')
     (tmp_path / "bad.py").write_text("import os\nx = {  'a':1}\n")
     (tmp_path / "good.cpp").write_text("int main() { return 0; }\n")
     (tmp_path / "bad.cpp").write_text("int  main( ){return 0;}\n")
+    (tmp_path / "good.yml").write_text("on:\n  push:\n")
+    (tmp_path / "bad.yml").write_text("a: 1\na: 2\n")
     problems = style.check(tmp_path)
     assert "bad.cpp is not clang-formatted (run: clang-format -i bad.cpp)" in problems
     assert "bad.py is not black-formatted (run: black bad.py)" in problems
     assert any(problem.startswith("flake8: bad.py:1:1: F401") for problem in problems)
+    assert any(problem.startswith("yamllint: bad.yml:2:1") and "duplication" in problem for problem in problems)
     assert not [problem for problem in problems if "good." in problem]
-    assert style.check(tmp_path, ["good.py", "good.cpp"]) == []
+    assert style.check(tmp_path, ["good.py", "good.cpp", "good.yml"]) == []
