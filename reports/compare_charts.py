@@ -7,22 +7,10 @@ from matplotlib.patches import Patch
 from ybresults import units
 
 from . import metrics
-from .charts import (
-    Chart,
-    apply_axis,
-    chunked,
-    fit_value_limits,
-    legend_layout,
-    make_grid,
-    panel_height,
-    part_suffix,
-    plan_axis,
-    put_legend,
-    slug,
-    tag,
-)
 from .compare import grouped
+from .figures import Chart, chunked, legend_layout, make_grid, panel_height, part_suffix, put_legend, slug, tag
 from .model import case_label
+from .scales import apply_axis, fit_value_limits, plan_axis
 
 FILE_HATCHES = ("", "////", "....", "xxxx", "\\\\\\\\", "++++", "oo")
 MAX_CHANGE_ROWS = 40

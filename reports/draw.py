@@ -10,7 +10,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from . import charts, compare, compare_charts
+from . import charts, compare, compare_charts, figures
 from .output import write_atomic
 
 _STATE = {}  # set before the workers fork: report, compared groups, palette, output folder
@@ -18,7 +18,7 @@ _STATE = {}  # set before the workers fork: report, compared groups, palette, ou
 
 def _save(chart, out):
     buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="png", dpi=charts.DPI)
+    chart.figure.savefig(buffer, format="png", dpi=figures.DPI)
     chart.figure = None
     write_atomic(out / chart.filename, buffer.getvalue())
     return chart

@@ -18,7 +18,7 @@ import traceback
 import ybgate
 import ybresults
 
-from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile_cmd, run, test_cmd
+from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile, run, test_cmd
 from .errors import SetupError, UsageError
 
 EXIT_INTERNAL_ERROR = 3
@@ -46,7 +46,7 @@ COMMANDS = {
     ),
     "ci": (ci_cmd, "test, quick run, compare with the baseline, write the gate's summary.md; exit 1 on a regression"),
     "profile": (
-        profile_cmd,
+        profile,
         "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html",
     ),
 }

@@ -3,7 +3,7 @@ traceback, and no build: the commands that build are held so that a test reachin
 import pytest
 
 from test_bad_input import GOOD, assert_one_line_error, yieldbench
-from ybcli import build, families, profile_cmd
+from ybcli import build, families, profile
 from ybcli.__main__ import main
 
 
@@ -155,7 +155,7 @@ def fake_profile_family(monkeypatch, tmp_path):
     executable.write_text("#!/bin/sh\nprintf 'generators/sum/iterator/n:10\\ngenerators/sum/callback/n:10\\n'\n")
     executable.chmod(0o755)
     monkeypatch.setattr(families, "executables", lambda preset="release": {"generators": executable})
-    monkeypatch.setattr(profile_cmd, "check_tool", lambda tool: None)
+    monkeypatch.setattr(profile, "check_tool", lambda tool: None)
     return executable
 
 

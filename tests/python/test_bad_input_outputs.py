@@ -12,7 +12,7 @@ import pytest
 
 import reports
 from test_bad_input import GOOD, assert_one_line_error, files_under
-from ybcli import build, families, paths, profile_cmd
+from ybcli import build, families, paths, profile
 from ybcli.__main__ import main
 from ybcli.errors import SetupError
 
@@ -228,7 +228,7 @@ def fake_family(monkeypatch, tmp_path):
     executable.write_text("#!/bin/sh\necho generators/sum/iterator/n:10\n")
     executable.chmod(0o755)
     monkeypatch.setattr(families, "executables", lambda preset="release": {"generators": executable})
-    monkeypatch.setattr(profile_cmd, "check_tool", lambda tool: None)
+    monkeypatch.setattr(profile, "check_tool", lambda tool: None)
 
 
 def test_profile_out_below_a_file_is_one_line(fake_family, a_file, capsys):
@@ -260,7 +260,7 @@ def test_a_failed_profile_restores_the_previous_one(fake_family, monkeypatch, tm
         (out_dir / "callgrind.out").write_text("half a profile")
         raise SetupError("callgrind ended with exit status 1")
 
-    monkeypatch.setattr(profile_cmd, "profile_callgrind", failing_tool)
+    monkeypatch.setattr(profile, "profile_callgrind", failing_tool)
     assert (
         main(
             [

@@ -12,8 +12,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from ybcli import __main__ as cli
-from ybcli import build, flamegraph, profile_cmd
+from ybcli import build, flamegraph, profile
 from ybcli.errors import SetupError
+from ybcli.profile import perf, preconditions, selection
 from ybresults import names
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -130,7 +131,7 @@ def test_a_missing_tool_names_the_install_command(monkeypatch, capsys):
 
 
 def test_perf_not_permitted_is_one_line_and_exit_2(monkeypatch, capsys):
-    monkeypatch.setattr(profile_cmd, "perf_paranoid", lambda: 3)
+    monkeypatch.setattr(profile, "perf_paranoid", lambda: 3)
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     assert cli.main(["profile", "generators/sum_plus_one/iterator/n:1000", "--tool", "perf"]) == 2
     error = capsys.readouterr().err.strip()
@@ -138,15 +139,15 @@ def test_perf_not_permitted_is_one_line_and_exit_2(monkeypatch, capsys):
 
 
 def test_perf_permission_rules():
-    assert profile_cmd.perf_event_modifier(2, 0) == ""  # root samples the kernel too
-    assert profile_cmd.perf_event_modifier(2, 1000) == ":u"  # others: their own user space only
-    assert profile_cmd.perf_event_modifier(1, 1000) == ""
+    assert preconditions.perf_event_modifier(2, 0) == ""  # root samples the kernel too
+    assert preconditions.perf_event_modifier(2, 1000) == ":u"  # others: their own user space only
+    assert preconditions.perf_event_modifier(1, 1000) == ""
     with pytest.raises(SetupError, match="perf_event_paranoid is 3"):
-        profile_cmd.perf_event_modifier(3, 1000)
+        preconditions.perf_event_modifier(3, 1000)
 
 
 def test_names_anchor_and_sanitise():
-    assert profile_cmd.sanitise("generators/sum_plus_one/iterator/n:1000") == "generators_sum_plus_one_iterator_n-1000"
+    assert selection.sanitise("generators/sum_plus_one/iterator/n:1000") == "generators_sum_plus_one_iterator_n-1000"
     assert names.plain_name("generators/x/iterator/n:1000/real_time") == "generators/x/iterator/n:1000"
     pattern = names.anchored("generators/x/iterator/n:1000")
     assert pattern.startswith("^generators/x/iterator/n:1000(") and pattern.endswith(")*$")
@@ -161,7 +162,7 @@ def test_perf_script_parsing_keeps_kernel_and_user_frames():
         "yb_generators 250000\n"
         "\t55d4c0a01234 _ZN12_GLOBAL__N_112sum_plus_oneEm+0x20 (/x/bin/yb_generators)\n"
     )
-    samples = profile_cmd.parse_perf_script(text)
+    samples = perf.parse_perf_script(text)
     assert [weight for _, weight in samples] == [250000, 250000]
     assert samples[0][0][0] == ("_raw_spin_unlock_irq", True)
     assert samples[0][0][1] == ("_ZN12_GLOBAL__N_112sum_plus_oneEm", False)
