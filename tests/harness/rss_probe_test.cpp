@@ -25,7 +25,14 @@ TEST(RssProbe, SeesATouched64MiBBufferWithinTenPercent) {
   const auto bytes = growth.bytes();
 
   ASSERT_TRUE(bytes.has_value());
-  EXPECT_NEAR(static_cast<double>(*bytes), static_cast<double>(kBytes), 0.10 * kBytes);
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's interceptors write the buffer's shadow (one byte per eight), which then counts as resident too.
+  constexpr double kShadow = kBytes / 8.0;
+#else
+  constexpr double kShadow = 0;
+#endif
+  EXPECT_GE(static_cast<double>(*bytes), 0.90 * kBytes);
+  EXPECT_LE(static_cast<double>(*bytes), 1.10 * kBytes + kShadow);
 }
 
 TEST(RssProbe, SeesNothingWhenNothingIsTouched) {
