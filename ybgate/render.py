@@ -141,7 +141,7 @@ def _markdown_table(comparison: Comparison, verdicts: list) -> list:
 
 
 def _markdown_head(comparison: Comparison) -> list:
-    out = [COMMENT_MARKER, f"## Regression gate: {headline(comparison)}", ""]
+    out = [f"## Regression gate: {headline(comparison)}", ""]
     out += [f"> **Warning:** {warning}" for warning in comparison.warnings]
     if comparison.warnings:
         out.append("")
@@ -179,7 +179,7 @@ def render_markdown(comparison: Comparison) -> str:
 def render_comment(comparison: Comparison, limit: int = COMMENT_LIMIT, artifact: str = "the gate's summary.md") -> str:
     """A pull-request comment of at most `limit` characters: findings and their rows first, then the counts,
     then the full table collapsed when it fits; otherwise a pointer to the artifact."""
-    head = _markdown_head(comparison)
+    head = [COMMENT_MARKER] + _markdown_head(comparison)
     found = [verdict for verdict in comparison.verdicts if verdict.kind in FINDINGS]
     body = head + (_markdown_table(comparison, found) if found else ["No regression or improvement."])
     full = ["", "<details><summary>Every benchmark</summary>", ""]

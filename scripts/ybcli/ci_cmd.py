@@ -163,8 +163,8 @@ def execute(opts: Options) -> int:
             f"and commit it, or measure against a commit on this machine with `yieldbench ci --base`."
         )
         print(message)
-        text = f"{ybgate.render.COMMENT_MARKER}\n## Regression gate: no baseline\n\n{message}\n"
-        _write_outputs(gate_dir, text, text)
+        text = f"## Regression gate: no baseline\n\n{message}\n"
+        _write_outputs(gate_dir, text, f"{ybgate.render.COMMENT_MARKER}\n{text}")
         status = 0
     else:
         comparison = ybgate.compare(ybresults.load(baseline), new, opts.gate.threshold, opts.gate.alpha, rules)
