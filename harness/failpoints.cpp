@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -31,6 +33,35 @@ const std::vector<std::pair<std::string, std::string>>& requested() {
   return all;
 }
 
+using Clock = std::chrono::steady_clock;
+
+// Median over five batches of the mean time of `one` in a batch of at least `batch_seconds`.
+double median_ns(const std::function<void()>& one, double batch_seconds) {
+  std::vector<double> means;
+  for (int batch = 0; batch < 5; ++batch) {
+    std::uint64_t calls = 0;
+    const auto start = Clock::now();
+    auto now = start;
+    do {
+      one();
+      ++calls;
+      now = Clock::now();
+    } while (std::chrono::duration<double>(now - start).count() < batch_seconds);
+    means.push_back(std::chrono::duration<double, std::nano>(now - start).count() / static_cast<double>(calls));
+  }
+  std::nth_element(means.begin(), means.begin() + 2, means.end());
+  return means[2];
+}
+
+std::uint64_t chain(std::uint64_t rounds) {
+  std::uint64_t value = rounds;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    value = value * 6364136223846793005ULL + 1442695040888963407ULL;
+    asm volatile("" : "+r"(value));  // one step at a time: no closed form, no vectorising
+  }
+  return value;
+}
+
 bool wanted(const std::string& action, const std::string& name) {
   for (const auto& [requested_action, benchmark] : requested()) {
     if (requested_action == action && benchmark == name) return true;
@@ -55,6 +86,31 @@ void before_call(const std::string& name) {
     std::_Exit(3);
   }
 }
+
+double slowdown_percent(const std::string& name) {
+  for (const auto& [action, benchmark] : requested()) {
+    if (benchmark == name && action.rfind("slow:", 0) == 0) return std::strtod(action.c_str() + 5, nullptr);
+  }
+  return 0;
+}
+
+double& current_slowdown_percent() {
+  thread_local double percent = 0;
+  return percent;
+}
+
+ExtraWork::ExtraWork(double percent, const std::function<void()>& operation) : percent_(percent) {
+  if (percent <= 0) return;
+  operation_ns_ = median_ns(operation, 0.02);
+  constexpr std::uint64_t kProbeRounds = 1 << 14;
+  const double round_ns = median_ns([] { [[maybe_unused]] volatile auto sink = chain(kProbeRounds); }, 0.005) /
+                          static_cast<double>(kProbeRounds);
+  rounds_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(operation_ns_ * percent / 100.0 / round_ns));
+  std::fprintf(stderr, "YB_FAILPOINT: slow:%g: %llu extra steps (%.0f ns) a %.0f ns operation\n", percent,
+               static_cast<unsigned long long>(rounds_), static_cast<double>(rounds_) * round_ns, operation_ns_);
+}
+
+void ExtraWork::run() const { [[maybe_unused]] volatile auto sink = chain(rounds_); }
 
 void after_call(const std::string& name) {
   if (wanted("leak_fd", name)) {

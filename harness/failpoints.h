@@ -8,9 +8,13 @@
 //   crash    die of SIGSEGV
 //   exit     exit with status 3 at once
 //   leak_fd  open /dev/null and never close it (the leak audit's case)
+//   slow:PCT add calibrated extra work of PCT percent to each operation of its timed loop (the
+//            regression gate's own error-rate check, `yieldbench gate-check`)
 // Unset (always, outside tests), every call is a lookup in an empty list.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 namespace yb::failpoints {
@@ -19,5 +23,31 @@ namespace yb::failpoints {
 void before_call(const std::string& name);
 // ... and after it (leak_fd).
 void after_call(const std::string& name);
+
+// slow:PCT of the benchmark `name`, in percent; 0 when it asks for none.
+double slowdown_percent(const std::string& name);
+// The slowdown asked of the benchmark running on this thread; the registry sets it around each call.
+double& current_slowdown_percent();
+
+// Extra work worth a fixed fraction of one operation: a dependent multiply chain of `rounds`
+// steps, which no compiler can shorten and which touches no memory, so it adds time (and
+// instructions) without changing the operation's caches.
+class ExtraWork {
+ public:
+  ExtraWork() = default;
+  // Times `operation` and the chain (untimed, before the loop) so that run() costs `percent` of
+  // one operation.
+  ExtraWork(double percent, const std::function<void()>& operation);
+  bool none() const { return rounds_ == 0; }
+  void run() const;
+  double requested() const { return percent_ / 100.0; }
+  // What the timed loop says it added: its mean against the operation's calibrated time.
+  double achieved(double loop_mean_ns) const { return loop_mean_ns / operation_ns_ - 1.0; }
+
+ private:
+  double percent_ = 0;
+  double operation_ns_ = 0;
+  std::uint64_t rounds_ = 0;
+};
 
 }  // namespace yb::failpoints

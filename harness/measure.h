@@ -34,6 +34,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "failpoints.h"
 #include "heap_counter.h"
 #include "instrumentation.h"
 #include "latency_histogram.h"
@@ -113,16 +114,27 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& i
   if (!detail::checksum_ok(state, expected.checksum, operation(), "warm-up")) return;
   const detail::MemorySample memory = detail::probe_memory_once([&] { benchmark::DoNotOptimize(operation()); });
 
+  // Only `yieldbench gate-check` asks for extra work; without it the loop below has none.
+  const failpoints::ExtraWork extra(failpoints::current_slowdown_percent(),
+                                    [&] { benchmark::DoNotOptimize(operation()); });
   std::uint64_t last = 0;
+  const auto timed_loop = [&](const auto& after_operation) {
+    for (auto _ : state) {
+      last = operation();
+      after_operation();
+      benchmark::DoNotOptimize(std::as_const(last));
+      // An operation may end the benchmark (SkipWithError); a range-for loop does not stop by itself.
+      if (state.error_occurred()) [[unlikely]]
+        break;
+    }
+  };
   SystemCounters system(SystemCounters::Sources::rusage_only);
   instrumentation::measured_region_begin();  // a profiler's region (callgrind, perf --control)
   const auto loop_start = clock::now();
-  for (auto _ : state) {
-    last = operation();
-    benchmark::DoNotOptimize(std::as_const(last));
-    // An operation may end the benchmark (SkipWithError); a range-for loop does not stop by itself.
-    if (state.error_occurred()) [[unlikely]]
-      break;
+  if (extra.none()) {
+    timed_loop([] {});
+  } else {
+    timed_loop([&] { extra.run(); });
   }
   const auto loop_end = clock::now();
   instrumentation::measured_region_end();
@@ -155,6 +167,7 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& i
     }
   }
   detail::report(state, expected, memory, usage, events, latency.get(), latency_skipped);
+  if (!extra.none()) state.counters["failpoint_slowdown"] = extra.achieved(mean_ns);
 }
 
 }  // namespace yb

@@ -102,7 +102,9 @@ void register_all_with_google_benchmark() {
       failpoints::before_call(name);
       const auto before = leak_audit::Census::take();
       detail::current_memo() = memo.get();
+      failpoints::current_slowdown_percent() = failpoints::slowdown_percent(name);
       run(state);
+      failpoints::current_slowdown_percent() = 0;
       detail::current_memo() = nullptr;
       failpoints::after_call(name);
       const std::string leaked = leak_audit::settled_leftovers(before);

@@ -115,6 +115,14 @@ REGISTRY = _counters(
     ("lat_p999_ns", "p99.9", NS, LOWER, "99.9th percentile latency (at least 1,000 samples)"),
     ("lat_max_ns", "max", NS, LOWER, "largest latency sample"),
     ("lat_samples", "latency samples", COUNT, NEITHER, "samples in the latency histogram"),
+    # harness: failure injection (YB_FAILPOINT=slow:PCT@NAME, the gate's own error-rate check)
+    (
+        "failpoint_slowdown",
+        "injected slowdown",
+        RATIO,
+        NEITHER,
+        "slow failpoint: the timed loop's mean against the operation's calibrated time, minus 1",
+    ),
     # coroutines
     (
         "heap_allocs_per_unit",
