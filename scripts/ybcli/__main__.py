@@ -8,6 +8,7 @@
   yieldbench ci       test, quick run, compare with the baseline; its exit status is the gate's
   yieldbench report   charts, index.html and summary.md from results files (see `yieldbench report --help`)
   yieldbench profile  one benchmark under perf, callgrind or heaptrack
+  yieldbench gate-check  the gate's own false-alarm and detection rates, measured
 
 Exit status: 0 success, 1 a regression or failed tests, 2 bad input, 3 an internal error (a bug),
 130/143 interrupted."""
@@ -18,7 +19,7 @@ import traceback
 import ybgate
 import ybresults
 
-from . import baseline_cmd, ci_cmd, compare_cmd, list_cmd, profile, run, test_cmd
+from . import baseline_cmd, ci_cmd, compare_cmd, gate_check_cmd, list_cmd, profile, run, test_cmd
 from .errors import SetupError, UsageError
 
 EXIT_INTERNAL_ERROR = 3
@@ -44,7 +45,15 @@ COMMANDS = {
         baseline_cmd,
         "save or show the results the CI gate compares against (ci/baselines/<measure>-<machine class>.json)",
     ),
-    "ci": (ci_cmd, "test, quick run, compare with the baseline, write the gate's summary.md; exit 1 on a regression"),
+    "ci": (
+        ci_cmd,
+        "test, measure (against --base REF on this machine, or the committed baseline), write the gate's "
+        "summary.md; exit 1 on a regression",
+    ),
+    "gate-check": (
+        gate_check_cmd,
+        "the gate's error rates: A/A gate runs and runs with an injected slowdown of one benchmark",
+    ),
     "profile": (
         profile,
         "one benchmark under perf, callgrind or heaptrack: flame graph, top functions, index.html",
