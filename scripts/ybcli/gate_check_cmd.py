@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import ybresults
 
-from . import ab, arguments, build, families, options, paths, runfolder
+from . import ab, arguments, build, ci_cmd, families, options, paths, runfolder
 from .errors import UsageError
 
 SUBSET = r"^(generators/sum_plus_one|coroutines/switch_round_trip)/[a-z_0-9]+/n:100000(/|$)"
@@ -40,14 +40,20 @@ class Options:
     measure: str = "time"
     filter: str = SUBSET
     victims: tuple = VICTIMS
-    rounds: int = 4
-    repetitions: int = 5
+    rounds: int = ci_cmd.AB_ROUNDS
+    repetitions: int = None  # None: as `yieldbench ci` for the measure
     out: pathlib.Path = paths.RESULTS
 
     def __post_init__(self):
         if self.measure not in DEFAULT_SLOWDOWNS:
             raise UsageError(f"unknown measure '{self.measure}' (known: {', '.join(DEFAULT_SLOWDOWNS)})")
         families.check_filter(self.filter)
+
+    @property
+    def repetitions_or_default(self) -> int:
+        if self.repetitions:
+            return self.repetitions
+        return ci_cmd.INSTRUCTION_REPETITIONS if self.measure == "instructions" else ci_cmd.CI_REPETITIONS
 
     @property
     def scenarios(self) -> tuple:
@@ -66,8 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--victims", metavar="NAME,...", help="benchmarks slowed, one a run in turn (default: four of the subset)"
     )
-    parser.add_argument("--rounds", type=arguments.positive_int, default=4, metavar="N", help="processes a side")
-    parser.add_argument("--repetitions", type=arguments.positive_int, default=5, metavar="N", help="per process")
+    parser.add_argument(
+        "--rounds", type=arguments.positive_int, default=ci_cmd.AB_ROUNDS, metavar="N", help="processes a side (time)"
+    )
+    parser.add_argument(
+        "--repetitions", type=arguments.positive_int, metavar="N", help="per process (default: as `yieldbench ci`)"
+    )
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR", help="results folder")
 
 
@@ -120,7 +130,7 @@ def execute(opts: Options) -> int:
     runfolder.check_results_root(root)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
     folder = root / f"gate-check-{stamp}-{opts.measure}"
-    settings = ab.Settings(opts.measure, opts.rounds, opts.repetitions)
+    settings = ab.Settings(opts.measure, opts.rounds, opts.repetitions_or_default)
     build.say(
         f"gate check: {len(opts.scenarios)} scenarios x {opts.runs} gate runs of {chosen.total} benchmarks "
         f"({settings.describe()}) into {paths.shown(folder)}/"
@@ -175,8 +185,13 @@ def _pct(value: float) -> str:
 def render(opts: Options, records: list) -> str:
     """One Markdown row per scenario: false alarms, victims caught, others blamed, measured changes."""
     lines = [
-        f"gate check, {opts.measure} mode, `--filter '{opts.filter}'`, {opts.rounds} processes x "
-        f"{opts.repetitions} repetitions a side, confirmation pass on",
+        f"gate check, {opts.measure} mode, `--filter '{opts.filter}'`, "
+        + (
+            f"{opts.repetitions_or_default} repetitions a side"
+            if opts.measure == "instructions"
+            else f"{opts.rounds} processes x {opts.repetitions_or_default} repetitions a side"
+        )
+        + ", confirmation pass on",
         "",
         "| injected | runs | runs with any false alarm | victim caught and named | median change seen | "
         "median slowdown injected |",
