@@ -24,6 +24,7 @@
 #include <stdexcept>
 
 #include "io/io_support.h"
+#include "io/kernel_features.h"
 #include "io/pipe_file.h"
 #include "io/workloads.h"
 #include "measure.h"
@@ -319,6 +320,9 @@ constexpr int kFileSizesMiB[] = {256};
           const std::uint64_t bytes = static_cast<std::uint64_t>(mib) * kMiB;
           if (const std::string shortfall = TestFile::room_shortfall(bytes); !shortfall.empty()) {
             return yb::skip(state, shortfall);
+          }
+          if (variant.reader == FileReader::io_uring && !io_uring_unavailable().empty()) {
+            return yb::skip(state, io_uring_unavailable());
           }
           std::unique_ptr<TestFile> file;
           std::unique_ptr<FileRead> reader;

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "io/echo_server.h"
+#include "io/kernel_features.h"
 
 namespace io {
 namespace {
@@ -426,6 +427,7 @@ std::string multishot_unavailable() {
 }
 
 std::string limit(int, int variant) {
+  if (const std::string& reason = io::io_uring_unavailable(); !reason.empty()) return reason;
   if (variant == multishot) {
     static const std::string reason = multishot_unavailable();
     return reason;

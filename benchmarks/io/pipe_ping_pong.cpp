@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "io/io_support.h"
+#include "io/kernel_features.h"
 #include "io/pipe_file.h"
 #include "io/workloads.h"
 #include "measure.h"
@@ -76,6 +77,8 @@ void echo_io_uring(int in, int out) {
 }  // namespace
 
 PipePingPong::PipePingPong(PipeEcho echo, std::chrono::milliseconds timeout) : timeout_(timeout) {
+  // Else the echo thread would end at once and the first ping wait out the timeout.
+  if (echo == PipeEcho::io_uring && !io_uring_unavailable().empty()) throw std::runtime_error(io_uring_unavailable());
   int ping[2], pong[2];
   if (::pipe2(ping, O_CLOEXEC) != 0) throw std::runtime_error(errno_text("pipe2"));
   ping_read_ = Fd(ping[0]);
@@ -143,6 +146,9 @@ namespace {
     yb::register_benchmark(
         {"io", "pipe_ping_pong", kPipeEchoNames[static_cast<int>(echo)], {{"n", std::to_string(kPipeRoundTrips)}}},
         [echo](benchmark::State& state) {
+          if (echo == PipeEcho::io_uring && !io_uring_unavailable().empty()) {
+            return yb::skip(state, io_uring_unavailable());
+          }
           std::unique_ptr<PipePingPong> pipes;
           try {
             pipes = std::make_unique<PipePingPong>(echo, operation_timeout());

@@ -20,6 +20,7 @@
 #include "io/echo_server.h"
 #include "io/fd_table_thread.h"
 #include "io/io_support.h"
+#include "io/kernel_features.h"
 #include "io/load_generator.h"
 #include "io/workloads.h"
 #include "measure.h"
@@ -114,6 +115,9 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
                                "ThreadSanitizer keys descriptors by number for the whole process: the same number "
                                "in two tables reads as a race");
 #endif
+    if (const std::string& reason = separate_fd_table_unavailable(); !reason.empty()) {
+      return yb::skip(state, "conns=" + std::to_string(conns) + " needs a second descriptor table: " + reason);
+    }
     if (const std::string reason = ensure_descriptors(per_end); !reason.empty()) {
       return yb::skip(state, "conns=" + std::to_string(conns) + " (one end of each per descriptor table): " + reason);
     }

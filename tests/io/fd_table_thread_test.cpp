@@ -12,20 +12,30 @@
 #include <cerrno>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "io/kernel_features.h"
 #include "io/net.h"
 
 namespace {
+
+// Where unshare is denied (Docker's default seccomp profile, gVisor) there is nothing to test.
+class FdTableThread : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const std::string& reason = io::separate_fd_table_unavailable(); !reason.empty()) GTEST_SKIP() << reason;
+  }
+};
 
 ino_t inode_of(int fd) {
   struct stat info {};
   return ::fstat(fd, &info) == 0 ? info.st_ino : 0;
 }
 
-TEST(FdTableThread, ADescriptorOpenedThereIsNotThisTables) {
+TEST_F(FdTableThread, ADescriptorOpenedThereIsNotThisTables) {
   io::FdTableThread thread;
   int fd = -1;
   ino_t there = 0;
@@ -41,7 +51,7 @@ TEST(FdTableThread, ADescriptorOpenedThereIsNotThisTables) {
   thread.run(close_there);
 }
 
-TEST(FdTableThread, AnExceptionThereIsRethrownHere) {
+TEST_F(FdTableThread, AnExceptionThereIsRethrownHere) {
   io::FdTableThread thread;
   auto fail = [] { throw std::runtime_error("from the thread"); };
   EXPECT_THROW(thread.run(fail), std::runtime_error);
@@ -53,7 +63,7 @@ TEST(FdTableThread, AnExceptionThereIsRethrownHere) {
 
 // RLIMIT_NOFILE bounds each table: with this table filled up to the limit, the thread still
 // opens descriptors in its own.
-TEST(FdTableThread, EachTableHasTheWholeLimit) {
+TEST_F(FdTableThread, EachTableHasTheWholeLimit) {
   rlimit saved{};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
   int highest = 0;
@@ -88,7 +98,7 @@ TEST(FdTableThread, EachTableHasTheWholeLimit) {
 
 // The thread's table starts as a copy: a pipe's write end closed here stays open there until the
 // thread ends, then the reader sees end of file.
-TEST(FdTableThread, ItsCopiesCloseWhenItEnds) {
+TEST_F(FdTableThread, ItsCopiesCloseWhenItEnds) {
   int ends[2];
   ASSERT_EQ(::pipe2(ends, O_CLOEXEC | O_NONBLOCK), 0);
   io::Fd reader(ends[0]);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "census.h"
+#include "io/kernel_features.h"
 #include "io/pipe_file.h"
 #include "io/workloads.h"
 
@@ -17,6 +18,9 @@ using io::testing::Census;
 class PipeOf : public ::testing::TestWithParam<io::PipeEcho> {};
 
 TEST_P(PipeOf, ChecksumAndNoLeaks) {
+  if (GetParam() == io::PipeEcho::io_uring && !io::io_uring_unavailable().empty()) {
+    GTEST_SKIP() << io::io_uring_unavailable();
+  }
   const Census before;
   for (const std::uint64_t n : {1u, 2u, 300u}) {
     io::PipePingPong pipes(GetParam(), 5000ms);
@@ -44,6 +48,9 @@ struct FileCase {
 class FileOf : public ::testing::TestWithParam<FileCase> {};
 
 TEST_P(FileOf, ChecksumInBothOrdersAndNoLeaks) {
+  if (GetParam().reader == io::FileReader::io_uring && !io::io_uring_unavailable().empty()) {
+    GTEST_SKIP() << io::io_uring_unavailable();
+  }
   const Census before;
   {
     const io::TestFile file(1u << 20);
