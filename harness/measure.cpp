@@ -60,6 +60,15 @@ MemorySample probe_memory_once(const std::function<void()>& one_operation) {
   return sample;
 }
 
+failpoints::ExtraWork extra_work_once(double percent, const std::function<void()>& one_operation) {
+  if (percent <= 0) return {};
+  BenchmarkMemo* memo = current_memo();
+  if (memo != nullptr && memo->extra_work) return *memo->extra_work;
+  const failpoints::ExtraWork extra(percent, one_operation);
+  if (memo != nullptr) memo->extra_work = extra;
+  return extra;
+}
+
 EventSample count_kernel_events(double mean_ns, std::int64_t iterations, const std::function<void()>& one_operation) {
   if (!perf_software_events_unavailable_reason().empty()) return {};
   // As many operations as the latency budget holds, at least one, at most the timed loop's count.

@@ -81,11 +81,14 @@ EventSample count_kernel_events(double mean_ns, std::int64_t iterations, const s
 // What measure() keeps between Google Benchmark's calls of one registered benchmark.
 struct BenchmarkMemo {
   std::optional<MemorySample> memory;
+  // Sized once, so that every repetition adds the same work (instruction counts must repeat exactly).
+  std::optional<failpoints::ExtraWork> extra_work;
 };
 // The memo of the benchmark running on this thread; set by the registry around each call,
 // null for benchmarks registered with Google Benchmark directly (they probe every call).
 BenchmarkMemo*& current_memo();
 MemorySample probe_memory_once(const std::function<void()>& one_operation);
+failpoints::ExtraWork extra_work_once(double percent, const std::function<void()>& one_operation);
 
 // Ends the benchmark with SkipWithError naming both values when they differ.
 bool checksum_ok(benchmark::State& state, std::uint64_t expected, std::uint64_t actual, const char* where);
@@ -115,8 +118,8 @@ void measure(benchmark::State& state, const Expectation& expected, Operation&& i
   const detail::MemorySample memory = detail::probe_memory_once([&] { benchmark::DoNotOptimize(operation()); });
 
   // Only `yieldbench gate-check` asks for extra work; without it the loop below has none.
-  const failpoints::ExtraWork extra(failpoints::current_slowdown_percent(),
-                                    [&] { benchmark::DoNotOptimize(operation()); });
+  const failpoints::ExtraWork extra =
+      detail::extra_work_once(failpoints::current_slowdown_percent(), [&] { benchmark::DoNotOptimize(operation()); });
   std::uint64_t last = 0;
   const auto timed_loop = [&](const auto& after_operation) {
     for (auto _ : state) {

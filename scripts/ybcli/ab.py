@@ -222,6 +222,7 @@ def side_outputs(settings: Settings, sides: list, chosen: Plan, folder: pathlib.
                 settings.repetitions,
                 side_dir,
                 shown,
+                side.environment,
             )
             shown.ran(f"instruction counts of the {side.label}")
         return outputs

@@ -94,13 +94,16 @@ def plan(chosen: dict, regex: str) -> tuple:
     return planned, excluded
 
 
-def measure_families(chosen: dict, planned: dict, repetitions: int, run_dir: pathlib.Path, shown) -> tuple:
-    """({family: Google Benchmark document}, failures) of every planned benchmark under callgrind."""
+def measure_families(
+    chosen: dict, planned: dict, repetitions: int, run_dir: pathlib.Path, shown, environment: dict = None
+) -> tuple:
+    """({family: Google Benchmark document}, failures) of every planned benchmark under callgrind; `environment`
+    adds variables for the benchmarks (an A/B side's failpoints)."""
     outputs, failures = {}, []
     for family, selected in planned.items():
         output = {"context": {}, "benchmarks": []}
         for name in selected:
-            entries, context, status = measure_one(chosen[family], name, repetitions, run_dir)
+            entries, context, status = measure_one(chosen[family], name, repetitions, run_dir, environment)
             output["benchmarks"].extend(entries)
             output["context"] = output["context"] or native_context(chosen[family], name) or context
             shown.finished(name, status)
@@ -170,7 +173,7 @@ def execute(opts) -> int:
     return 1 if shown.errors else 0
 
 
-def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: pathlib.Path):
+def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: pathlib.Path, environment=None):
     """(result entries, GB context, status) of one benchmark under callgrind."""
     with tempfile.TemporaryDirectory(prefix="yb-callgrind-", dir=run_dir) as scratch:
         scratch = pathlib.Path(scratch)
@@ -202,7 +205,7 @@ def measure_one(executable: pathlib.Path, name: str, repetitions: int, run_dir: 
                 stderr=subprocess.PIPE,
                 text=True,
                 timeout=TIMEOUT,
-                env={**os.environ, "LD_BIND_NOW": "1"},
+                env={**os.environ, "LD_BIND_NOW": "1", **(environment or {})},
             )
         except FileNotFoundError:
             raise SetupError("valgrind is not installed (scripts/bootstrap --profiling installs it)") from None

@@ -1,8 +1,10 @@
 """The regression gate's own check: YB_FAILPOINT=slow:PCT@NAME slows one benchmark by calibrated extra work and
 says what it added, and `yieldbench gate-check` runs A/A and slowed gate runs and tabulates what the gate saw."""
 import json
+import math
 import os
 import pathlib
+import shutil
 import subprocess
 
 import pytest
@@ -44,8 +46,9 @@ def test_a_slow_failpoint_slows_its_benchmark_only_and_reports_what_it_added(tmp
     results = ybresults.load(tmp_path / "latest" / "results.json")
     assert set(results.benchmarks) == {ITERATOR, "generators/sum_plus_one/callback/n:100000"}
     added = results.benchmarks[ITERATOR].samples("failpoint_slowdown")
-    # Half an operation more, requested; what the loop achieved is measured, so only its order is checked.
-    assert added and all(0.2 < value < 1.0 for value in added), added
+    # What the loop achieved is a time on a shared machine: its value is for the gate check's table, not a test
+    # (the instruction-mode test below checks the amount of work, which is exact).
+    assert added and all(math.isfinite(value) for value in added), added
     assert not results.benchmarks["generators/sum_plus_one/callback/n:100000"].samples("failpoint_slowdown")
 
 
@@ -100,3 +103,28 @@ def test_gate_check_refuses_bad_input_with_exit_2(args, message):
     done = yieldbench("gate-check", *args)
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind (scripts/bootstrap --profiling) is missing")
+def test_in_instruction_mode_the_slowed_side_counts_the_extra_work(tmp_path):
+    done = yieldbench(
+        "gate-check",
+        "--measure",
+        "instructions",
+        "--runs",
+        "1",
+        "--slowdowns",
+        "20",
+        "--filter",
+        TWO,
+        "--victims",
+        ITERATOR,
+        "--out",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (folder,) = tmp_path.glob("gate-check-*-instructions")
+    unchanged, slowed = json.loads((folder / "records.json").read_text())
+    assert unchanged["victim_change"] == 0 and not unchanged["regressions"]
+    # Counts are exact; the extra work was sized by time under valgrind, so only its order is checked.
+    assert 0.05 < slowed["victim_change"] < 0.6 and slowed["regressions"] == [ITERATOR], slowed
