@@ -98,18 +98,6 @@ std::uint64_t current_map_count() {
 
 std::uint64_t threads_max() { return read_number("/proc/sys/kernel/threads-max", 0); }
 
-std::string format_bytes(double bytes) {
-  const char* unit = "B";
-  for (const char* next : {"KiB", "MiB", "GiB", "TiB"}) {
-    if (bytes < 1024) break;
-    bytes /= 1024;
-    unit = next;
-  }
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3g %s", bytes, unit);
-  return text;
-}
-
 std::string format_seconds(double seconds) {
   char text[32];
   if (seconds >= 1) {

@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 
+#include "support.h"
+
 namespace coroutines {
 
 enum class WorkloadId { switch_round_trip, create_destroy, send_receive, alive_many, round_robin, skynet };
@@ -92,13 +94,8 @@ inline constexpr Workload skynet{
 inline constexpr const Workload* all_workloads[] = {&switch_round_trip, &create_destroy, &send_receive,
                                                     &alive_many,        &round_robin,    &skynet};
 
-// Coroutines pass every value they produce through this barrier: the optimiser cannot know it,
-// so no implementation can fold a workload into a closed form or delete its loop. It costs no
-// instruction; it only forbids constant folding across it.
-inline std::uint64_t opaque(std::uint64_t value) {
-  asm volatile("" : "+r"(value));
-  return value;
-}
+// Coroutines pass every value they produce through yb::opaque (harness/support.h).
+using yb::opaque;
 
 // switch_round_trip: the coroutine yields opaque(i) for i in [0, n), then returns; the consumer
 // sums what it receives.
@@ -161,8 +158,7 @@ std::uint64_t current_map_count();
 // /proc/sys/kernel/threads-max.
 std::uint64_t threads_max();
 
-// Formats "1.5 GiB", "80 KiB": for skip messages.
-std::string format_bytes(double bytes);
+using yb::format_bytes;  // harness/support.h
 // Formats "0.42 s", "30 ms".
 std::string format_seconds(double seconds);
 
