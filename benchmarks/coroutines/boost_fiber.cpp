@@ -156,21 +156,20 @@ std::string limit(const Workload& workload, Size size, int variant) {
                                 "creating a fiber on fresh stack pages, measured here");
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "boost_fiber",
     .description = "stackful: boost::context::fiber, 64 KiB stack (stack: fixed = malloc, protected = mmap + guard "
                    "page, pooled = boost::pool); bytes_per_unit from rss_peak_bytes (stacks are not operator new)",
-    .unit_memory = coroutines::UnitMemory::rss,
-    .variant_param = "stack",
-    .variants = {"fixed", "protected", "pooled"},
-    .variants_for = variants_for,
-    .limit = limit,
-    .switch_round_trip = run<WorkloadId::switch_round_trip>,
-    .create_destroy = run<WorkloadId::create_destroy>,
-    .send_receive = run<WorkloadId::send_receive>,
-    .alive_many = run<WorkloadId::alive_many>,
-    .round_robin = run<WorkloadId::round_robin>,
-    .skynet = run<WorkloadId::skynet>,
+    .functions = {yb::implements(coroutines::switch_round_trip, run<WorkloadId::switch_round_trip>),
+                  yb::implements(coroutines::create_destroy, run<WorkloadId::create_destroy>),
+                  yb::implements(coroutines::send_receive, run<WorkloadId::send_receive>),
+                  yb::implements(coroutines::alive_many, run<WorkloadId::alive_many>),
+                  yb::implements(coroutines::round_robin, run<WorkloadId::round_robin>),
+                  yb::implements(coroutines::skynet, run<WorkloadId::skynet>)},
+    .variants = coroutines::variants("stack", {"fixed", "protected", "pooled"}),
+    .variant_applies = coroutines::variant_applies(variants_for),
+    .unavailable = coroutines::unavailable(limit),
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::rss},
 });
 
 }  // namespace

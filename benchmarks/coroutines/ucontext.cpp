@@ -147,18 +147,18 @@ std::string limit(const Workload& workload, Size size, int) {
   }
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "ucontext",
     .description = "stackful: makecontext/swapcontext on a 64 KiB malloc'ed stack; every switch is a "
                    "rt_sigprocmask system call; bytes_per_unit from rss_peak_bytes (stacks are malloc'ed)",
-    .unit_memory = coroutines::UnitMemory::rss,
-    .limit = limit,
-    .switch_round_trip = run<WorkloadId::switch_round_trip>,
-    .create_destroy = run<WorkloadId::create_destroy>,
-    .send_receive = run<WorkloadId::send_receive>,
-    .alive_many = run<WorkloadId::alive_many>,
-    .round_robin = run<WorkloadId::round_robin>,
-    .skynet = run<WorkloadId::skynet>,
+    .functions = {yb::implements(coroutines::switch_round_trip, run<WorkloadId::switch_round_trip>),
+                  yb::implements(coroutines::create_destroy, run<WorkloadId::create_destroy>),
+                  yb::implements(coroutines::send_receive, run<WorkloadId::send_receive>),
+                  yb::implements(coroutines::alive_many, run<WorkloadId::alive_many>),
+                  yb::implements(coroutines::round_robin, run<WorkloadId::round_robin>),
+                  yb::implements(coroutines::skynet, run<WorkloadId::skynet>)},
+    .unavailable = coroutines::unavailable(limit),
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::rss},
 });
 
 }  // namespace

@@ -51,7 +51,7 @@ struct Resources {
 void run_all(const Subject& subject) {
   for (const coroutines::Workload* workload : coroutines::all_workloads) {
     if (!coroutines::testing::runs(subject, *workload)) continue;
-    const coroutines::Run run = subject.implementation->run(*workload);
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, *workload);
     for (const coroutines::Size size : coroutines::testing::small_sizes(*workload)) {
       ASSERT_EQ(run(size, subject.variant), coroutines::checksum(*workload, size))
           << coroutines::testing::size_text(*workload, size);
@@ -107,7 +107,7 @@ TEST(AliveMany, ResidentSetReturnsToItsBaseline) {
   for (const Subject& subject : coroutines::testing::subjects()) {
     const std::string name = subject.implementation->name;
     if (name == "thread_handoff" || !coroutines::testing::runs(subject, coroutines::alive_many)) continue;
-    const coroutines::Run run = subject.implementation->run(coroutines::alive_many);
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, coroutines::alive_many);
     malloc_trim(0);
     const auto before = yb::rss::resident_bytes();
     ASSERT_TRUE(before.has_value());
