@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "measure.h"
@@ -130,7 +131,9 @@ std::string Implementation::unavailable_reason(const WorkloadBase& workload, con
 }
 
 bool register_implementation(Implementation implementation) {
-  describe_implementation(implementation.family(), implementation.name, implementation.description);
+  if (!implementation.description.empty()) {
+    describe_implementation(implementation.family(), implementation.name, implementation.description);
+  }
   all_implementations().push_back(std::make_unique<const Implementation>(std::move(implementation)));
   return true;
 }
@@ -187,10 +190,21 @@ void register_implementations() {
 
 std::vector<std::string> not_implemented() {
   std::vector<std::string> paths;
+  std::set<std::pair<std::string, std::string>> seen;  // family, implementation
   for (const auto& implementation : all_implementations()) {
-    for (const WorkloadBase* workload : workloads(implementation->family())) {
-      if (implementation->implements(*workload)) continue;
-      paths.push_back(workload->family() + "/" + workload->name() + "/" + implementation->name);
+    const std::string& family = implementation->family();
+    if (!seen.emplace(family, implementation->name).second) continue;
+    // Every part registered under this name.
+    std::vector<const Implementation*> parts;
+    for (const Implementation* part : implementations(family)) {
+      if (part->name == implementation->name) parts.push_back(part);
+    }
+    for (const WorkloadBase* workload : workloads(family)) {
+      if (std::any_of(parts.begin(), parts.end(),
+                      [workload](const Implementation* part) { return part->implements(*workload); })) {
+        continue;
+      }
+      paths.push_back(family + "/" + workload->name() + "/" + implementation->name);
     }
   }
   return paths;

@@ -186,12 +186,15 @@ class Implementation {
 };
 
 // Keeps `implementation`; benchmarks are made from it by register_implementations(). Returns true
-// for use in a static initialiser (YB_REGISTER_IMPLEMENTATION).
+// for use in a static initialiser (YB_REGISTER_IMPLEMENTATION). An implementation normally
+// registers once, from its own file; where a family keeps a workload's implementations together in
+// one file (io's pipe_ping_pong, file_read), a name may register in parts, each with its own
+// workloads and variants, and only one part needs the description.
 bool register_implementation(Implementation implementation);
 
 // The registered implementations and workloads of `family`, in registration order.
 std::vector<const Implementation*> implementations(const std::string& family);
-const Implementation* find_implementation(const std::string& family, const std::string& name);
+const Implementation* find_implementation(const std::string& family, const std::string& name);  // first part
 std::vector<const WorkloadBase*> workloads(const std::string& family);
 
 // One benchmark of `implementation` per workload it implements, point and variant that applies;

@@ -154,16 +154,19 @@ std::string limit(int conns, int variant) {
          "vary by machine (the epoll, io_uring and coroutine servers hold that many on one)";
 }
 
-[[maybe_unused]] const bool registered = register_echo_server({
-    "blocking_threads",
-    "one OS thread per connection, blocking recv/send (stack:default = 8 MiB mapped stacks, stack:64k), plus an "
-    "acceptor thread",
-    [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
-      return std::make_unique<BlockingThreads>(std::move(listener), variant);
-    },
-    "stack",
-    {"default", "64k"},
-    limit,
+// Both echo workloads, TCP and Unix stream, with the same server.
+constexpr MakeServer kMake = [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
+  return std::make_unique<BlockingThreads>(std::move(listener), variant);
+};
+
+YB_REGISTER_IMPLEMENTATION({
+    .name = "blocking_threads",
+    .description =
+        "one OS thread per connection, blocking recv/send (stack:default = 8 MiB mapped stacks, stack:64k), plus an "
+        "acceptor thread",
+    .functions = {yb::implements(echo_tcp, kMake), yb::implements(echo_unix, kMake)},
+    .variants = variants("stack", {"default", "64k"}),
+    .unavailable = unavailable(limit),
 });
 
 }  // namespace
