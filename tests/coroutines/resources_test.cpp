@@ -1,6 +1,5 @@
 // Every thread, file descriptor, mapping, stack and frame an implementation creates is gone when
 // its operation returns: counted before and after running every workload.
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <malloc.h>
 
@@ -12,6 +11,7 @@
 #include "coroutines/implementation.h"
 #include "coroutines/workloads.h"
 #include "heap_counter.h"
+#include "leak_audit.h"
 #include "rss_probe.h"
 #include "test_support.h"
 
@@ -29,20 +29,14 @@ constexpr const char* kSanitizerAllocator = "the sanitizer's allocator, not glib
 constexpr const char* kSanitizerAllocator = nullptr;
 #endif
 
-std::int64_t entries(const char* directory) {
-  DIR* dir = opendir(directory);
-  if (dir == nullptr) return -1;
-  std::int64_t count = 0;
-  while (const dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count - (std::string(directory) == "/proc/self/fd" ? 1 : 0);  // the DIR's own descriptor
-}
+// Threads and descriptors from the harness's leak audit census, counted and freed before malloc's
+// figure is read.
+std::int64_t threads_now() { return static_cast<std::int64_t>(yb::leak_audit::Census::take().threads.size()); }
+std::int64_t fds_now() { return static_cast<std::int64_t>(yb::leak_audit::Census::take().fds.size()); }
 
 struct Resources {
-  std::int64_t threads = entries("/proc/self/task");
-  std::int64_t fds = entries("/proc/self/fd");
+  std::int64_t threads = threads_now();
+  std::int64_t fds = fds_now();
   std::int64_t mappings = static_cast<std::int64_t>(coroutines::current_map_count());
   std::int64_t malloc_in_use = static_cast<std::int64_t>(mallinfo2().uordblks);  // malloc'ed stacks too
 };
