@@ -129,8 +129,9 @@ std::vector<int> variants_for(const Workload& workload) {
   }
 }
 
-// Measured on this project's 2-vCPU KVM machine: creating a fiber and running it to its first
-// suspension, when k are kept alive (every stack is fresh memory: first-touch page faults).
+// Estimates for the limits below (where measured: docs/notes/coroutines.md): creating a fiber
+// and running it to its first suspension, when k are kept alive (every stack is fresh memory:
+// first-touch page faults).
 constexpr double kAliveCreateSeconds[] = {4.5e-6, 15e-6, 8e-6};  // fixed, protected, pooled
 // Pages a suspended fiber has touched: the top of its stack (Boost's fiber record and the first
 // frames) and, for malloc'ed stacks, the allocator's header at the bottom.

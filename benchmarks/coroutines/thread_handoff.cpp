@@ -182,7 +182,7 @@ std::vector<int> variants_for(const Workload& workload) {
   return {same};
 }
 
-// Measured on this project's 2-vCPU KVM machine, shared with other work (upper estimates).
+// Upper estimates for the limits below (where they were measured: docs/notes/coroutines.md).
 constexpr double kRoundTripSeconds[] = {4e-6, 40e-6};  // a resume and a yield: same CPU, cross-CPU
 constexpr double kThreadSeconds = 30e-6;               // create, start and join a thread, one at a time
 constexpr double kAliveThreadSeconds = 70e-6;          // the same with a thousand others parked (more beyond)

@@ -119,7 +119,7 @@ std::uint64_t run(Size size, int) {
   return reusing_freed_stacks([&] { return workloads::run<id>(size, make); });
 }
 
-// Measured on this project's 2-vCPU KVM machine.
+// Estimates for the limits below (where they were measured: docs/notes/coroutines.md).
 constexpr double kSwitchSeconds = 0.32e-6;      // one swapcontext (a rt_sigprocmask system call)
 constexpr double kAliveCreateSeconds = 4.5e-6;  // malloc + fresh stack pages + getcontext, k alive
 constexpr double kCreateSeconds = 0.4e-6;       // the same when the freed block is reused at once
