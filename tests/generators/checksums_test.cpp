@@ -54,6 +54,14 @@ TEST(GeneratorsImplementations, AllSixAreRegisteredOnce) {
   }
 }
 
+TEST(GeneratorsImplementations, EveryOneImplementsEveryWorkload) {
+  for (const auto* implementation : implementations()) {
+    for (const yb::WorkloadBase* workload : yb::workloads("generators")) {
+      EXPECT_TRUE(implementation->implements(*workload)) << implementation->name << " " << workload->name();
+    }
+  }
+}
+
 class EveryImplementation : public ::testing::TestWithParam<const yb::Implementation*> {};
 
 // Every workload the implementation implements, at small sizes; a workload it does not implement
