@@ -12,6 +12,7 @@
 #include "allocator_policy.h"
 #include "instrumentation.h"
 #include "measure.h"
+#include "registration.h"
 #include "registry.h"
 #include "reporters.h"
 #include "run_context.h"
@@ -31,7 +32,8 @@ void print_help() {
       "A yieldbench family executable: Google Benchmark plus yieldbench's counters.\n"
       "Usually run through `scripts/yieldbench run`; run it directly to investigate one benchmark.\n\n"
       "yieldbench flags:\n"
-      "  --yb_list                  print families, workloads and implementations (tab-separated) and exit\n"
+      "  --yb_list                  print families, workloads, implementations and the workloads an\n"
+      "                             implementation does not implement (tab-separated), and exit\n"
       "  --yb_progress              print 'YB_PROGRESS<TAB>name<TAB>running' before each call of a benchmark\n"
       "                             and 'YB_PROGRESS<TAB>name<TAB>status' once it is done, instead of the\n"
       "                             console table (results still go to --benchmark_out)\n"
@@ -96,11 +98,13 @@ Options take_yieldbench_flags(int* argc, char** argv) {
 int main(int argc, char** argv) {
   const Options options = take_yieldbench_flags(&argc, argv);
   yb::pin_cold_allocator_policy();
+  yb::register_implementations();
   yb::register_all_with_google_benchmark();
   benchmark::Initialize(&argc, argv, print_help);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   if (options.list) {
     yb::print_descriptions();
+    yb::print_not_implemented();
     return 0;
   }
 

@@ -129,8 +129,9 @@ std::vector<int> variants_for(const Workload& workload) {
   }
 }
 
-// Measured on this project's 2-vCPU KVM machine: creating a fiber and running it to its first
-// suspension, when k are kept alive (every stack is fresh memory: first-touch page faults).
+// Estimates for the limits below (where measured: docs/notes/coroutines.md): creating a fiber
+// and running it to its first suspension, when k are kept alive (every stack is fresh memory:
+// first-touch page faults).
 constexpr double kAliveCreateSeconds[] = {4.5e-6, 15e-6, 8e-6};  // fixed, protected, pooled
 // Pages a suspended fiber has touched: the top of its stack (Boost's fiber record and the first
 // frames) and, for malloc'ed stacks, the allocator's header at the bottom.
@@ -156,21 +157,20 @@ std::string limit(const Workload& workload, Size size, int variant) {
                                 "creating a fiber on fresh stack pages, measured here");
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "boost_fiber",
     .description = "stackful: boost::context::fiber, 64 KiB stack (stack: fixed = malloc, protected = mmap + guard "
                    "page, pooled = boost::pool); bytes_per_unit from rss_peak_bytes (stacks are not operator new)",
-    .unit_memory = coroutines::UnitMemory::rss,
-    .variant_param = "stack",
-    .variants = {"fixed", "protected", "pooled"},
-    .variants_for = variants_for,
-    .limit = limit,
-    .switch_round_trip = run<WorkloadId::switch_round_trip>,
-    .create_destroy = run<WorkloadId::create_destroy>,
-    .send_receive = run<WorkloadId::send_receive>,
-    .alive_many = run<WorkloadId::alive_many>,
-    .round_robin = run<WorkloadId::round_robin>,
-    .skynet = run<WorkloadId::skynet>,
+    .functions = {yb::implements(coroutines::switch_round_trip, run<WorkloadId::switch_round_trip>),
+                  yb::implements(coroutines::create_destroy, run<WorkloadId::create_destroy>),
+                  yb::implements(coroutines::send_receive, run<WorkloadId::send_receive>),
+                  yb::implements(coroutines::alive_many, run<WorkloadId::alive_many>),
+                  yb::implements(coroutines::round_robin, run<WorkloadId::round_robin>),
+                  yb::implements(coroutines::skynet, run<WorkloadId::skynet>)},
+    .variants = coroutines::variants("stack", {"fixed", "protected", "pooled"}),
+    .variant_applies = coroutines::variant_applies(variants_for),
+    .unavailable = coroutines::unavailable(limit),
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::rss},
 });
 
 }  // namespace

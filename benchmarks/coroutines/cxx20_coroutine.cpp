@@ -208,17 +208,16 @@ std::uint64_t skynet(Size size, int) {
   return root.value();
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "cxx20_coroutine",
     .description = "stackless: C++20 coroutines, one heap frame each, resume = indirect call; skynet by co_await "
                    "with symmetric transfer; bytes_per_unit from heap_peak_bytes (frames are operator new)",
-    .unit_memory = coroutines::UnitMemory::heap,
-    .switch_round_trip = switch_round_trip,
-    .create_destroy = create_destroy,
-    .send_receive = send_receive,
-    .alive_many = alive_many,
-    .round_robin = round_robin,
-    .skynet = skynet,
+    .functions = {yb::implements(coroutines::switch_round_trip, switch_round_trip),
+                  yb::implements(coroutines::create_destroy, create_destroy),
+                  yb::implements(coroutines::send_receive, send_receive),
+                  yb::implements(coroutines::alive_many, alive_many),
+                  yb::implements(coroutines::round_robin, round_robin), yb::implements(coroutines::skynet, skynet)},
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::heap},
 });
 
 }  // namespace

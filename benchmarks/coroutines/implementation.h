@@ -1,15 +1,28 @@
-// What an implementation of the coroutines matchup provides: one function per workload, each
-// returning the workload's checksum. An implementation's file fills one of these and registers
-// it; registration turns it into a benchmark per workload, size and variant.
+// What an implementation of the coroutines matchup registers beyond its functions (one Run per
+// workload, see workloads.h), and helpers that let it state its variants and limits in the
+// family's own terms (a Workload, a Size, a variant index).
+//
+//   YB_REGISTER_IMPLEMENTATION({
+//       .name = "boost_fiber",
+//       .description = "...",
+//       .functions = {yb::implements(coroutines::switch_round_trip, run<WorkloadId::switch_round_trip>), ...},
+//       .variants = coroutines::variants("stack", {"fixed", "protected", "pooled"}),
+//       .variant_applies = coroutines::variant_applies(variants_for),
+//       .unavailable = coroutines::unavailable(limit),
+//       .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::rss},
+//   });
 #pragma once
 
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "coroutines/workloads.h"
+#include "registration.h"
 
 namespace coroutines {
 
@@ -18,39 +31,27 @@ namespace coroutines {
 // invisible to the heap counter, so the resident-set growth, rss_peak_bytes, is the honest figure).
 enum class UnitMemory { heap, rss };
 
-// One workload of one implementation at one size and variant (an index into `variants`, or 0).
-using Run = std::uint64_t (*)(Size size, int variant);
-
-struct Implementation {
-  const char* name;
-  const char* description;
+// Every coroutines implementation's yb::Implementation::details.
+struct Details {
   UnitMemory unit_memory;
-  // A benchmark-name parameter choosing a variant ("stack", "cpus") and its values, or none.
-  const char* variant_param = nullptr;
-  std::vector<const char*> variants = {};
-  // The variants that run `workload` (indexes into `variants`); nullptr: all of them.
-  std::vector<int> (*variants_for)(const Workload& workload) = nullptr;
-  // Why `workload` cannot run at `size` here (a kernel limit, memory, time), or empty when it can.
-  std::string (*limit)(const Workload& workload, Size size, int variant) = nullptr;
   // Adds counters of the implementation's own after a measured benchmark (e.g. CPU placement).
   void (*annotate)(benchmark::State& state, int variant) = nullptr;
-
-  Run switch_round_trip;
-  Run create_destroy;
-  Run send_receive;
-  Run alive_many;
-  Run round_robin;
-  Run skynet;
-
-  Run run(const Workload& workload) const;
-  std::vector<int> variants_of(const Workload& workload) const;
 };
 
-// Registers `implementation`'s benchmarks; returns true so a file can write
-//   [[maybe_unused]] const bool registered = coroutines::register_implementation({...});
-bool register_implementation(const Implementation& implementation);
+// One variant per value, named `param:value`.
+std::vector<std::vector<yb::Param>> variants(const char* param, std::initializer_list<const char*> values);
+// variant_applies from the variants (indexes) that run each workload.
+std::function<bool(const yb::WorkloadBase&, const yb::Variant&)> variant_applies(
+    std::vector<int> (*which)(const Workload& workload));
+// unavailable from why `workload` cannot run at `size` here (a kernel limit, memory, time), or empty.
+std::function<std::string(const yb::WorkloadBase&, const yb::Point&, const yb::Variant&)> unavailable(
+    std::string (*limit)(const Workload& workload, Size size, int variant));
 
-// Every registered implementation, for the tests.
-const std::vector<Implementation>& implementations();
+// For the tests: the registered implementations, and each one's view in the family's terms.
+std::vector<const yb::Implementation*> implementations();
+Run run_of(const yb::Implementation& implementation, const Workload& workload);  // null: not implemented
+std::vector<int> variants_of(const yb::Implementation& implementation, const Workload& workload);
+std::string unavailable_reason(const yb::Implementation& implementation, const Workload& workload, Size size,
+                               int variant);
 
 }  // namespace coroutines

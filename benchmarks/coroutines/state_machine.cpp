@@ -206,17 +206,16 @@ std::uint64_t skynet(Size size, int) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "state_machine",
     .description = "stackless by hand: a state object and an out-of-line resume() per coroutine, no frame "
                    "allocation; bytes_per_unit from heap_peak_bytes (the vector holding the machines)",
-    .unit_memory = coroutines::UnitMemory::heap,
-    .switch_round_trip = switch_round_trip,
-    .create_destroy = create_destroy,
-    .send_receive = send_receive,
-    .alive_many = alive_many,
-    .round_robin = round_robin,
-    .skynet = skynet,
+    .functions = {yb::implements(coroutines::switch_round_trip, switch_round_trip),
+                  yb::implements(coroutines::create_destroy, create_destroy),
+                  yb::implements(coroutines::send_receive, send_receive),
+                  yb::implements(coroutines::alive_many, alive_many),
+                  yb::implements(coroutines::round_robin, round_robin), yb::implements(coroutines::skynet, skynet)},
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::heap},
 });
 
 }  // namespace

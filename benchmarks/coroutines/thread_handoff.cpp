@@ -182,7 +182,7 @@ std::vector<int> variants_for(const Workload& workload) {
   return {same};
 }
 
-// Measured on this project's 2-vCPU KVM machine, shared with other work (upper estimates).
+// Upper estimates for the limits below (where they were measured: docs/notes/coroutines.md).
 constexpr double kRoundTripSeconds[] = {4e-6, 40e-6};  // a resume and a yield: same CPU, cross-CPU
 constexpr double kThreadSeconds = 30e-6;               // create, start and join a thread, one at a time
 constexpr double kAliveThreadSeconds = 70e-6;          // the same with a thousand others parked (more beyond)
@@ -238,23 +238,21 @@ void annotate(benchmark::State& state, int variant) {
   state.counters["cpu_coroutine"] = variant == cross ? cpus().second : cpus().first;
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "thread_handoff",
     .description = "reference ceiling: each coroutine is an OS thread, resume/yield hand over through a futex "
                    "(cpus: same = both pinned to one CPU, cross = two CPUs); bytes_per_unit from rss_peak_bytes "
                    "(thread stacks are mmap'ed; kernel memory per thread not included)",
-    .unit_memory = coroutines::UnitMemory::rss,
-    .variant_param = "cpus",
-    .variants = {"same", "cross"},
-    .variants_for = variants_for,
-    .limit = limit,
-    .annotate = annotate,
-    .switch_round_trip = run<WorkloadId::switch_round_trip>,
-    .create_destroy = run<WorkloadId::create_destroy>,
-    .send_receive = run<WorkloadId::send_receive>,
-    .alive_many = run<WorkloadId::alive_many>,
-    .round_robin = run<WorkloadId::round_robin>,
-    .skynet = run<WorkloadId::skynet>,
+    .functions = {yb::implements(coroutines::switch_round_trip, run<WorkloadId::switch_round_trip>),
+                  yb::implements(coroutines::create_destroy, run<WorkloadId::create_destroy>),
+                  yb::implements(coroutines::send_receive, run<WorkloadId::send_receive>),
+                  yb::implements(coroutines::alive_many, run<WorkloadId::alive_many>),
+                  yb::implements(coroutines::round_robin, run<WorkloadId::round_robin>),
+                  yb::implements(coroutines::skynet, run<WorkloadId::skynet>)},
+    .variants = coroutines::variants("cpus", {"same", "cross"}),
+    .variant_applies = coroutines::variant_applies(variants_for),
+    .unavailable = coroutines::unavailable(limit),
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::rss, .annotate = annotate},
 });
 
 }  // namespace

@@ -119,7 +119,7 @@ std::uint64_t run(Size size, int) {
   return reusing_freed_stacks([&] { return workloads::run<id>(size, make); });
 }
 
-// Measured on this project's 2-vCPU KVM machine.
+// Estimates for the limits below (where they were measured: docs/notes/coroutines.md).
 constexpr double kSwitchSeconds = 0.32e-6;      // one swapcontext (a rt_sigprocmask system call)
 constexpr double kAliveCreateSeconds = 4.5e-6;  // malloc + fresh stack pages + getcontext, k alive
 constexpr double kCreateSeconds = 0.4e-6;       // the same when the freed block is reused at once
@@ -147,18 +147,18 @@ std::string limit(const Workload& workload, Size size, int) {
   }
 }
 
-[[maybe_unused]] const bool registered = coroutines::register_implementation({
+YB_REGISTER_IMPLEMENTATION({
     .name = "ucontext",
     .description = "stackful: makecontext/swapcontext on a 64 KiB malloc'ed stack; every switch is a "
                    "rt_sigprocmask system call; bytes_per_unit from rss_peak_bytes (stacks are malloc'ed)",
-    .unit_memory = coroutines::UnitMemory::rss,
-    .limit = limit,
-    .switch_round_trip = run<WorkloadId::switch_round_trip>,
-    .create_destroy = run<WorkloadId::create_destroy>,
-    .send_receive = run<WorkloadId::send_receive>,
-    .alive_many = run<WorkloadId::alive_many>,
-    .round_robin = run<WorkloadId::round_robin>,
-    .skynet = run<WorkloadId::skynet>,
+    .functions = {yb::implements(coroutines::switch_round_trip, run<WorkloadId::switch_round_trip>),
+                  yb::implements(coroutines::create_destroy, run<WorkloadId::create_destroy>),
+                  yb::implements(coroutines::send_receive, run<WorkloadId::send_receive>),
+                  yb::implements(coroutines::alive_many, run<WorkloadId::alive_many>),
+                  yb::implements(coroutines::round_robin, run<WorkloadId::round_robin>),
+                  yb::implements(coroutines::skynet, run<WorkloadId::skynet>)},
+    .unavailable = coroutines::unavailable(limit),
+    .details = coroutines::Details{.unit_memory = coroutines::UnitMemory::rss},
 });
 
 }  // namespace

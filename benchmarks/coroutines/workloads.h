@@ -13,6 +13,9 @@
 #include <span>
 #include <string>
 
+#include "registration.h"
+#include "support.h"
+
 namespace coroutines {
 
 enum class WorkloadId { switch_round_trip, create_destroy, send_receive, alive_many, round_robin, skynet };
@@ -24,14 +27,23 @@ struct Size {
   std::uint64_t m = 0;
 };
 
-// constexpr throughout: implementations register from static initialisers in other files.
-struct Workload {
+// One workload of one implementation at one size and variant (an index into the implementation's
+// variants, 0 when it has none), returning the checksum.
+using Run = std::uint64_t (*)(Size size, int variant);
+
+// A workload: its benchmarks and, for the implementations' limits and the tests, its sizes.
+class Workload : public yb::Workload<Run> {
+ public:
+  Workload(WorkloadId id, const char* name, const char* description, const char* param, const char* second_param,
+           std::span<const Size> sizes);
+
   WorkloadId id;
-  const char* name;
-  const char* description;
   const char* param;         // the benchmark-name parameter that holds Size::n
   const char* second_param;  // the one that holds Size::m, or nullptr
   std::span<const Size> sizes;
+
+  yb::Point point(Size size) const;
+  Size size(const yb::Point& point) const;
 };
 
 namespace sizes {
@@ -43,62 +55,20 @@ inline constexpr Size round_robin[] = {{10, 1'000}, {1'000, 100}};
 inline constexpr Size skynet[] = {{1'000}, {1'000'000}};
 }  // namespace sizes
 
-inline constexpr Workload switch_round_trip{
-    WorkloadId::switch_round_trip,
-    "switch_round_trip",
-    "resume a suspended coroutine that yields straight back: n round trips (plus its creation and one final "
-    "resume that lets it return)",
-    "n",
-    nullptr,
-    sizes::switch_round_trip};
-inline constexpr Workload create_destroy{
-    WorkloadId::create_destroy,
-    "create_destroy",
-    "create a coroutine, run it to its first suspension, finish and free it; n times, one alive at a time",
-    "n",
-    nullptr,
-    sizes::create_destroy};
-inline constexpr Workload send_receive{
-    WorkloadId::send_receive,
-    "send_receive",
-    "a value goes in and another comes out on every resume (the seed's y = yield x with send): n round trips",
-    "n",
-    nullptr,
-    sizes::send_receive};
-inline constexpr Workload alive_many{
-    WorkloadId::alive_many,
-    "alive_many",
-    "k coroutines suspended at once, then each finished: creation time and bytes_per_unit (memory per coroutine)",
-    "k",
-    nullptr,
-    sizes::alive_many};
-inline constexpr Workload round_robin{
-    WorkloadId::round_robin,
-    "round_robin",
-    "a scheduler interleaving `tasks` coroutines that each yield `yields` times (the seed's func1/func2 "
-    "interleaving, generalised); the checksum depends on the order",
-    "tasks",
-    "yields",
-    sizes::round_robin};
-inline constexpr Workload skynet{
-    WorkloadId::skynet,
-    "skynet",
-    "the skynet tree: every node is a coroutine with 10 children, leaves return their index; 1,000,000 leaves "
-    "sum to 499999500000",
-    "leaves",
-    nullptr,
-    sizes::skynet};
+// workloads.cpp describes each; an implementation registers the ones it implements with
+// yb::implements(coroutines::switch_round_trip, its_run).
+extern const Workload switch_round_trip;
+extern const Workload create_destroy;
+extern const Workload send_receive;
+extern const Workload alive_many;
+extern const Workload round_robin;
+extern const Workload skynet;
 
 inline constexpr const Workload* all_workloads[] = {&switch_round_trip, &create_destroy, &send_receive,
                                                     &alive_many,        &round_robin,    &skynet};
 
-// Coroutines pass every value they produce through this barrier: the optimiser cannot know it,
-// so no implementation can fold a workload into a closed form or delete its loop. It costs no
-// instruction; it only forbids constant folding across it.
-inline std::uint64_t opaque(std::uint64_t value) {
-  asm volatile("" : "+r"(value));
-  return value;
-}
+// Coroutines pass every value they produce through yb::opaque (harness/support.h).
+using yb::opaque;
 
 // switch_round_trip: the coroutine yields opaque(i) for i in [0, n), then returns; the consumer
 // sums what it receives.
@@ -161,8 +131,7 @@ std::uint64_t current_map_count();
 // /proc/sys/kernel/threads-max.
 std::uint64_t threads_max();
 
-// Formats "1.5 GiB", "80 KiB": for skip messages.
-std::string format_bytes(double bytes);
+using yb::format_bytes;  // harness/support.h
 // Formats "0.42 s", "30 ms".
 std::string format_seconds(double seconds);
 

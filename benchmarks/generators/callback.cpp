@@ -5,7 +5,6 @@
 #include <fstream>
 #include <string>
 
-#include "generators/implementation.h"
 #include "generators/workloads.h"
 
 namespace {
@@ -84,14 +83,13 @@ std::uint64_t csv_prices(const std::string& path) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = generators::register_implementation({
-    "callback",
-    "internal iteration: the producer calls a type-erased consumer per element, which can stop it",
-    /*materialises=*/false,
-    sum_plus_one,
-    fibonacci_take,
-    pipeline_first,
-    csv_prices,
+YB_REGISTER_IMPLEMENTATION({
+    .name = "callback",
+    .description = "internal iteration: the producer calls a type-erased consumer per element, which can stop it",
+    .functions = {yb::implements(generators::sum_plus_one, sum_plus_one),
+                  yb::implements(generators::fibonacci_take, fibonacci_take),
+                  yb::implements(generators::pipeline_first, pipeline_first),
+                  yb::implements(generators::csv_prices, csv_prices)},
 });
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <string_view>
 
 #include "generators/generator.h"
-#include "generators/implementation.h"
 #include "generators/workloads.h"
 
 namespace {
@@ -62,14 +61,13 @@ std::uint64_t csv_prices(const std::string& path) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = generators::register_implementation({
-    "coroutine_generator",
-    "C++20 stackless coroutine generator, co_yield per element (Python generator)",
-    /*materialises=*/false,
-    sum_plus_one,
-    fibonacci_take,
-    pipeline_first,
-    csv_prices,
+YB_REGISTER_IMPLEMENTATION({
+    .name = "coroutine_generator",
+    .description = "C++20 stackless coroutine generator, co_yield per element (Python generator)",
+    .functions = {yb::implements(generators::sum_plus_one, sum_plus_one),
+                  yb::implements(generators::fibonacci_take, fibonacci_take),
+                  yb::implements(generators::pipeline_first, pipeline_first),
+                  yb::implements(generators::csv_prices, csv_prices)},
 });
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "generators/implementation.h"
 #include "generators/workloads.h"
 
 namespace {
@@ -56,14 +55,14 @@ std::uint64_t csv_prices(const std::string& path) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = generators::register_implementation({
-    "eager_vector",
-    "materialise every stage into a std::vector, then consume (Python list comprehension)",
-    /*materialises=*/true,
-    sum_plus_one,
-    fibonacci_take,
-    pipeline_first,
-    csv_prices,
+YB_REGISTER_IMPLEMENTATION({
+    .name = "eager_vector",
+    .description = "materialise every stage into a std::vector, then consume (Python list comprehension)",
+    .functions = {yb::implements(generators::sum_plus_one, sum_plus_one),
+                  yb::implements(generators::fibonacci_take, fibonacci_take),
+                  yb::implements(generators::pipeline_first, pipeline_first),
+                  yb::implements(generators::csv_prices, csv_prices)},
+    .variants = generators::page_variants(),
 });
 
 }  // namespace

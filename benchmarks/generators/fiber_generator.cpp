@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "fiber_sanitizer.h"
-#include "generators/implementation.h"
 #include "generators/workloads.h"
 
 namespace {
@@ -121,14 +120,13 @@ std::uint64_t csv_prices(const std::string& path) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = generators::register_implementation({
-    "fiber_generator",
-    "stackful generator on a Boost.Context fiber: two context switches per element",
-    /*materialises=*/false,
-    sum_plus_one,
-    fibonacci_take,
-    pipeline_first,
-    csv_prices,
+YB_REGISTER_IMPLEMENTATION({
+    .name = "fiber_generator",
+    .description = "stackful generator on a Boost.Context fiber: two context switches per element",
+    .functions = {yb::implements(generators::sum_plus_one, sum_plus_one),
+                  yb::implements(generators::fibonacci_take, fibonacci_take),
+                  yb::implements(generators::pipeline_first, pipeline_first),
+                  yb::implements(generators::csv_prices, csv_prices)},
 });
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <iterator>
 #include <string>
 
-#include "generators/implementation.h"
 #include "generators/workloads.h"
 
 namespace {
@@ -109,14 +108,13 @@ std::uint64_t csv_prices(const std::string& path) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = generators::register_implementation({
-    "iterator",
-    "hand-written iterator classes holding the producer state (Python class with __next__)",
-    /*materialises=*/false,
-    sum_plus_one,
-    fibonacci_take,
-    pipeline_first,
-    csv_prices,
+YB_REGISTER_IMPLEMENTATION({
+    .name = "iterator",
+    .description = "hand-written iterator classes holding the producer state (Python class with __next__)",
+    .functions = {yb::implements(generators::sum_plus_one, sum_plus_one),
+                  yb::implements(generators::fibonacci_take, fibonacci_take),
+                  yb::implements(generators::pipeline_first, pipeline_first),
+                  yb::implements(generators::csv_prices, csv_prices)},
 });
 
 }  // namespace

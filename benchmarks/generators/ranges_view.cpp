@@ -6,7 +6,6 @@
 #include <ranges>
 #include <string>
 
-#include "generators/implementation.h"
 #include "generators/workloads.h"
 
 namespace {
@@ -56,14 +55,13 @@ std::uint64_t csv_prices(const std::string& path) {
   return total;
 }
 
-[[maybe_unused]] const bool registered = generators::register_implementation({
-    "ranges_view",
-    "std::views pipelines (iota | filter | transform, istream_view): library-built lazy iterators",
-    /*materialises=*/false,
-    sum_plus_one,
-    fibonacci_take,
-    pipeline_first,
-    csv_prices,
+YB_REGISTER_IMPLEMENTATION({
+    .name = "ranges_view",
+    .description = "std::views pipelines (iota | filter | transform, istream_view): library-built lazy iterators",
+    .functions = {yb::implements(generators::sum_plus_one, sum_plus_one),
+                  yb::implements(generators::fibonacci_take, fibonacci_take),
+                  yb::implements(generators::pipeline_first, pipeline_first),
+                  yb::implements(generators::csv_prices, csv_prices)},
 });
 
 }  // namespace

@@ -5,7 +5,12 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
+
+#include "allocator_policy.h"
+#include "measure.h"
+#include "registry.h"
 
 namespace generators {
 
@@ -62,5 +67,83 @@ CsvFile::CsvFile(std::uint64_t rows) {
 }
 
 CsvFile::~CsvFile() { std::remove(path_.c_str()); }
+
+// --- Registration -------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kFamily = "generators";
+
+[[maybe_unused]] const bool described = [] {
+  yb::describe_family(kFamily, "eager std::vector lists vs lazy producers over the same element streams");
+  return true;
+}();
+
+// Runs `body` under the variant's allocator page policy (pages:warm), else the pinned cold one.
+template <class Body>
+void with_pages(const yb::Variant& variant, Body&& body) {
+  std::optional<yb::AllocatorPages> policy;
+  if (!variant.params.empty())
+    policy.emplace(variant.params.front().second == "warm" ? yb::Pages::warm : yb::Pages::cold);
+  body();
+}
+
+// A workload over sizes `n`: one operation returns `checksum(n)`; `items(n)` per operation.
+yb::Workload<SizeFunction>::Body size_body(std::uint64_t (*checksum)(std::uint64_t), bool one_item) {
+  return [checksum, one_item](benchmark::State& state, const yb::Implementation&, const SizeFunction& run,
+                              const yb::Point& point, const yb::Variant& variant) {
+    const std::uint64_t n = point.number("n");
+    with_pages(variant, [&] {
+      yb::measure(state, {checksum(n), one_item ? 1 : static_cast<std::int64_t>(n)}, [run, n] { return run(n); });
+    });
+  };
+}
+
+template <std::uint64_t (*kChecksum)(std::uint64_t)>
+std::uint64_t checksum_at(const yb::Point& point) {
+  return kChecksum(point.number("n"));
+}
+
+}  // namespace
+
+std::vector<std::vector<yb::Param>> page_variants() {
+  return {{{"pages", yb::to_string(yb::Pages::cold)}}, {{"pages", yb::to_string(yb::Pages::warm)}}};
+}
+
+const yb::Workload<SizeFunction> sum_plus_one{
+    kFamily,
+    "sum_plus_one",
+    "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)",
+    {{"n", {1'000, 100'000, 2'000'000}}},
+    size_body(sum_plus_one_checksum, false),
+    checksum_at<sum_plus_one_checksum>};
+const yb::Workload<SizeFunction> fibonacci_take{kFamily,
+                                                "fibonacci_take",
+                                                "sum of the first n Fibonacci numbers, wrapping mod 2^64",
+                                                {{"n", {1'000, 100'000, 2'000'000}}},
+                                                size_body(fibonacci_take_checksum, false),
+                                                checksum_at<fibonacci_take_checksum>};
+// One query per operation: the point is how many elements each model touches to answer it.
+const yb::Workload<SizeFunction> pipeline_first{
+    kFamily,
+    "pipeline_first",
+    "range(n) | filter | map | first match (at x=1003): laziness stops early",
+    {{"n", {10'000, 1'000'000, 10'000'000}}},
+    size_body(pipeline_first_checksum, true),
+    checksum_at<pipeline_first_checksum>};
+// The checksum is the generated file's: see CsvFile.
+const yb::Workload<FileFunction> csv_prices{
+    kFamily,
+    "csv_prices",
+    "sum the price column of a generated CSV file: line by line vs all lines read first",
+    {{"rows", {10'000, 100'000, 1'000'000}}},
+    [](benchmark::State& state, const yb::Implementation&, const FileFunction& run, const yb::Point& point,
+       const yb::Variant& variant) {
+      const std::uint64_t rows = point.number("rows");
+      with_pages(variant, [&] {
+        const CsvFile file(rows);
+        yb::measure(state, {file.price_total(), static_cast<std::int64_t>(rows)}, [&] { return run(file.path()); });
+      });
+    }};
 
 }  // namespace generators

@@ -7,47 +7,31 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "registration.h"
+#include "support.h"
 
 namespace generators {
 
-// constexpr throughout: implementations register from static initialisers in other files, so the
-// table must be constant-initialised, never waiting on a dynamic initialiser.
-struct Workload {
-  const char* name;
-  const char* description;
-  const char* size_param;                // the benchmark-name parameter that holds the size
-  std::span<const std::uint64_t> sizes;  // sizes the suite runs
-};
+using SizeFunction = std::uint64_t (*)(std::uint64_t n);          // one operation at size n
+using FileFunction = std::uint64_t (*)(const std::string& path);  // one operation over a file
 
-namespace sizes {
-inline constexpr std::uint64_t sum_plus_one[] = {1'000, 100'000, 2'000'000};
-inline constexpr std::uint64_t fibonacci_take[] = {1'000, 100'000, 2'000'000};
-inline constexpr std::uint64_t pipeline_first[] = {10'000, 1'000'000, 10'000'000};
-inline constexpr std::uint64_t csv_prices[] = {10'000, 100'000, 1'000'000};
-}  // namespace sizes
+// The workloads (workloads.cpp: their sizes, checksums and benchmark bodies). An implementation
+// registers the ones it implements with yb::implements(generators::sum_plus_one, its_function).
+extern const yb::Workload<SizeFunction> sum_plus_one;
+extern const yb::Workload<SizeFunction> fibonacci_take;
+extern const yb::Workload<SizeFunction> pipeline_first;
+extern const yb::Workload<FileFunction> csv_prices;
 
-inline constexpr Workload sum_plus_one{"sum_plus_one",
-                                       "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)",
-                                       "n", sizes::sum_plus_one};
-inline constexpr Workload fibonacci_take{"fibonacci_take", "sum of the first n Fibonacci numbers, wrapping mod 2^64",
-                                         "n", sizes::fibonacci_take};
-inline constexpr Workload pipeline_first{"pipeline_first",
-                                         "range(n) | filter | map | first match (at x=1003): laziness stops early", "n",
-                                         sizes::pipeline_first};
-inline constexpr Workload csv_prices{
-    "csv_prices", "sum the price column of a generated CSV file: line by line vs all lines read first", "rows",
-    sizes::csv_prices};
+// The variants of an implementation whose memory grows with n: it also runs with warm allocator
+// pages, so its cost splits into first-touch page faults (pages:cold) and the rest (pages:warm).
+std::vector<std::vector<yb::Param>> page_variants();
 
-// Producers pass every element through this barrier where they make it: the optimiser cannot
-// know the value, so no implementation can fold a workload into a closed form or delete its
-// loop. It costs no instruction; it only forbids constant folding across it.
-inline std::uint64_t opaque(std::uint64_t value) {
-  asm volatile("" : "+r"(value));
-  return value;
-}
+// Producers pass every element through yb::opaque (harness/support.h) where they make it.
+using yb::opaque;
 
 // sum_plus_one: the elements are 1 + x for x in [0, n); the answer is their sum.
 inline std::uint64_t plus_one(std::uint64_t x) { return 1 + opaque(x); }

@@ -132,14 +132,12 @@ class BlockingThreads final : public EchoServer {
   std::thread acceptor_;
 };
 
-// Why the suite stops this model at 1,024 connections (the cap), when the machine does
-// not: with the cap lifted, 9,900 connections ran on this project's 2-vCPU KVM machine (load 3)
-// at 56-63k requests/s, 12-15 us of server CPU per request (the one-thread servers: 8-13 us) and
-// 12 KiB of resident stack per connection whatever the reservation (epoll: 4 KiB of heap). The
-// cost is not memory but tasks: ten thousand threads each wake once per round trip, and they
-// count against limits shared with everything else on the machine or set lower elsewhere
-// (kernel.pid_max, 32768 here; a cgroup's pids.max; RLIMIT_NPROC), where a failed
-// pthread_create would close its connection and end the benchmark with an error.
+// Why the suite stops this model at 1,024 connections (the cap), when the machine may
+// not (docs/notes/io.md: 9,900 connections with the cap lifted). The cost is not memory but
+// tasks: ten thousand threads each wake once per round trip, and they count against limits
+// shared with everything else on the machine or set lower elsewhere (kernel.pid_max; a cgroup's
+// pids.max; RLIMIT_NPROC), where a failed pthread_create would close its connection and end the
+// benchmark with an error.
 std::string limit(int conns, int variant) {
 #if defined(__SANITIZE_THREAD__)
   // TSan keeps ~900 KiB of its own per thread at the top of a thread's stack: pthread_create fails.
@@ -154,16 +152,19 @@ std::string limit(int conns, int variant) {
          "vary by machine (the epoll, io_uring and coroutine servers hold that many on one)";
 }
 
-[[maybe_unused]] const bool registered = register_echo_server({
-    "blocking_threads",
-    "one OS thread per connection, blocking recv/send (stack:default = 8 MiB mapped stacks, stack:64k), plus an "
-    "acceptor thread",
-    [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
-      return std::make_unique<BlockingThreads>(std::move(listener), variant);
-    },
-    "stack",
-    {"default", "64k"},
-    limit,
+// Both echo workloads, TCP and Unix stream, with the same server.
+constexpr MakeServer kMake = [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
+  return std::make_unique<BlockingThreads>(std::move(listener), variant);
+};
+
+YB_REGISTER_IMPLEMENTATION({
+    .name = "blocking_threads",
+    .description =
+        "one OS thread per connection, blocking recv/send (stack:default = 8 MiB mapped stacks, stack:64k), plus an "
+        "acceptor thread",
+    .functions = {yb::implements(echo_tcp, kMake), yb::implements(echo_unix, kMake)},
+    .variants = variants("stack", {"default", "64k"}),
+    .unavailable = unavailable(limit),
 });
 
 }  // namespace

@@ -185,12 +185,16 @@ class CoroutineEpoll final : public EchoServer {
   std::thread thread_;
 };
 
-[[maybe_unused]] const bool registered = register_echo_server({
-    "coroutine_epoll",
-    "C++20 coroutines on a one-thread edge-triggered epoll loop, one coroutine per connection (the asyncio shape)",
-    [](Fd listener, int) -> std::unique_ptr<EchoServer> {
-      return std::make_unique<CoroutineEpoll>(std::move(listener));
-    },
+// Both echo workloads, TCP and Unix stream, with the same server.
+constexpr MakeServer kMake = [](Fd listener, int) -> std::unique_ptr<EchoServer> {
+  return std::make_unique<CoroutineEpoll>(std::move(listener));
+};
+
+YB_REGISTER_IMPLEMENTATION({
+    .name = "coroutine_epoll",
+    .description =
+        "C++20 coroutines on a one-thread edge-triggered epoll loop, one coroutine per connection (the asyncio shape)",
+    .functions = {yb::implements(echo_tcp, kMake), yb::implements(echo_unix, kMake)},
 });
 
 }  // namespace

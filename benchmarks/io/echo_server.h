@@ -1,4 +1,12 @@
-// What an echo server of the io matchup provides, and how it registers.
+// What an echo server of the io matchup provides, and how it registers:
+//
+//   YB_REGISTER_IMPLEMENTATION({
+//       .name = "epoll",
+//       .description = "...",
+//       .functions = {yb::implements(io::echo_tcp, make), yb::implements(io::echo_unix, make)},
+//       .variants = io::variants("trigger", {"level", "edge"}),
+//       .unavailable = io::unavailable(limit),  // optional: why `conns` connections cannot run here
+//   });
 //
 // A server is started with a listening loopback socket (it takes ownership) and runs in threads
 // of its own; it accepts connections and echoes every byte back until it is destroyed. Its
@@ -7,11 +15,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "io/net.h"
+#include "registration.h"
 
 namespace io {
 
@@ -30,20 +41,24 @@ class EchoServer {
 
 using MakeServer = std::unique_ptr<EchoServer> (*)(Fd listener, int variant);
 
+// The echo workloads (registration.cpp); a server implements both with its MakeServer.
+extern const yb::Workload<MakeServer> echo_tcp;
+extern const yb::Workload<MakeServer> echo_unix;
+
+// One variant per value, named `param:value` (placed after conns and msg in the name).
+std::vector<std::vector<yb::Param>> variants(const char* param, std::initializer_list<const char*> values);
+// The unavailable hook from why this server cannot hold `conns` connections here, or empty.
+std::function<std::string(const yb::WorkloadBase&, const yb::Point&, const yb::Variant&)> unavailable(
+    std::string (*limit)(int conns, int variant));
+
+// For the tests: every registered echo server, seen in the family's terms.
 struct EchoImplementation {
   const char* name;
-  const char* description;
   MakeServer make;
-  // A benchmark-name parameter choosing a variant ("trigger", "submit", "stack") and its values, or none.
-  const char* variant_param = nullptr;
+  const char* variant_param = nullptr;  // "trigger", "submit", "stack", or none
   std::vector<const char*> variants = {};
-  // Why this server cannot hold `conns` connections here, or empty when it can.
-  std::string (*limit)(int conns, int variant) = nullptr;
+  std::function<std::string(int conns, int variant)> limit = nullptr;  // null: none
 };
-
-// Registers `implementation`'s echo_tcp and echo_unix benchmarks; returns true so a file can write
-//   [[maybe_unused]] const bool registered = io::register_echo_server({...});
-bool register_echo_server(const EchoImplementation& implementation);
 const std::vector<EchoImplementation>& echo_servers();
 
 }  // namespace io

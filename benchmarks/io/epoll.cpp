@@ -153,14 +153,16 @@ class EpollServer final : public EchoServer {
   std::thread thread_;
 };
 
-[[maybe_unused]] const bool registered = register_echo_server({
-    "epoll",
-    "one thread, non-blocking sockets on an epoll readiness loop (trigger:level, trigger:edge)",
-    [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
-      return std::make_unique<EpollServer>(std::move(listener), variant == 1);
-    },
-    "trigger",
-    {"level", "edge"},
+// Both echo workloads, TCP and Unix stream, with the same server.
+constexpr MakeServer kMake = [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
+  return std::make_unique<EpollServer>(std::move(listener), variant == 1);
+};
+
+YB_REGISTER_IMPLEMENTATION({
+    .name = "epoll",
+    .description = "one thread, non-blocking sockets on an epoll readiness loop (trigger:level, trigger:edge)",
+    .functions = {yb::implements(echo_tcp, kMake), yb::implements(echo_unix, kMake)},
+    .variants = variants("trigger", {"level", "edge"}),
 });
 
 }  // namespace

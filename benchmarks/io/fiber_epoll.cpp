@@ -244,11 +244,17 @@ class FiberEpoll final : public EchoServer {
   std::thread thread_;
 };
 
-[[maybe_unused]] const bool registered = register_echo_server({
-    "fiber_epoll",
-    "Boost.Context fibers (64 KiB guard-page stacks) on a one-thread edge-triggered epoll loop, one fiber per "
-    "connection written as blocking code (the gevent shape)",
-    [](Fd listener, int) -> std::unique_ptr<EchoServer> { return std::make_unique<FiberEpoll>(std::move(listener)); },
+// Both echo workloads, TCP and Unix stream, with the same server.
+constexpr MakeServer kMake = [](Fd listener, int) -> std::unique_ptr<EchoServer> {
+  return std::make_unique<FiberEpoll>(std::move(listener));
+};
+
+YB_REGISTER_IMPLEMENTATION({
+    .name = "fiber_epoll",
+    .description =
+        "Boost.Context fibers (64 KiB guard-page stacks) on a one-thread edge-triggered epoll loop, one fiber per "
+        "connection written as blocking code (the gevent shape)",
+    .functions = {yb::implements(echo_tcp, kMake), yb::implements(echo_unix, kMake)},
 });
 
 }  // namespace

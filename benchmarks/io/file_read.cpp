@@ -283,80 +283,76 @@ std::uint64_t FileRead::run() {
   return impl.sum.load();
 }
 
+const yb::Workload<FileReader> file_read{
+    "io",
+    "file_read",
+    "every 4 KiB block of a generated file (size_mib, in $TMPDIR or /tmp) read once per operation, in "
+    "order or in a fixed random permutation; page cache warm: the file is read once before "
+    "measuring and page_cache_resident (mincore, 0..1) says how much of it was still cached "
+    "after the timed loop; skipped when the folder's free space or MemAvailable cannot hold "
+    "it; the file is unlinked as soon as it is open; items = blocks; time per operation is the "
+    "whole file (too long for per-operation latency samples)",
+    {{"order", {"seq", "random"}}, {"size_mib", {256}}},
+    // The variant, where there is one, is the reader's width: qd:<io_uring queue depth> or
+    // threads:<pool threads>.
+    [](benchmark::State& state, const yb::Implementation&, const FileReader& kind, const yb::Point& point,
+       const yb::Variant& variant) {
+      const bool random = point["order"] == "random";
+      const int width = variant.params.empty() ? 1 : std::stoi(variant.params.front().second);
+      const std::uint64_t bytes = point.number("size_mib") * kMiB;
+      if (const std::string shortfall = TestFile::room_shortfall(bytes); !shortfall.empty()) {
+        return yb::skip(state, shortfall);
+      }
+      std::unique_ptr<TestFile> file;
+      std::unique_ptr<FileRead> reader;
+      try {
+        file = std::make_unique<TestFile>(bytes);
+        reader = std::make_unique<FileRead>(*file, kind, width, random, operation_timeout());
+      } catch (const std::exception& error) {
+        state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
+        return;
+      }
+      const std::uint64_t blocks = file->blocks();
+      bool reported = false;
+      yb::measure(state, {file_checksum(blocks), static_cast<std::int64_t>(blocks)}, [&] {
+        const std::uint64_t sum = reader->run();
+        if (!reader->error().empty() && !reported) {
+          reported = true;
+          state.SkipWithError(reader->error().c_str());
+        }
+        return sum;
+      });
+      const int threads = reader->threads();
+      const double cached = file->cached_fraction();
+      reader.reset();
+      file.reset();
+      if (state.error_occurred()) return;
+      state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(blocks * kBlockSize));
+      state.counters["threads"] = threads == 0 ? 1 : threads;
+      if (cached >= 0) state.counters["page_cache_resident"] = cached;
+    },
+    [](const yb::Point& point) { return file_checksum(point.number("size_mib") * kMiB / kBlockSize); }};
+
 namespace {
 
-struct FileVariant {
-  FileReader reader;
-  const char* param;  // "qd", "threads" or nullptr
-  int width;
-};
-constexpr FileVariant kFileVariants[] = {{FileReader::pread, nullptr, 1},
-                                         {FileReader::io_uring, "qd", 1},
-                                         {FileReader::io_uring, "qd", 32},
-                                         {FileReader::thread_pool, "threads", 4}};
-constexpr int kFileSizesMiB[] = {256};
-
-[[maybe_unused]] const bool registered = [] {
-  yb::describe_workload(
-      "io", "file_read",
-      "every 4 KiB block of a generated file (size_mib, in $TMPDIR or /tmp) read once per operation, in "
-      "order or in a fixed random permutation; page cache warm: the file is read once before "
-      "measuring and page_cache_resident (mincore, 0..1) says how much of it was still cached "
-      "after the timed loop; skipped when the folder's free space or MemAvailable cannot hold "
-      "it; the file is unlinked as soon as it is open; items = blocks; time per operation is the "
-      "whole file (too long for per-operation latency samples)");
-  yb::describe_implementation("io", "pread", "one thread, one blocking pread per block");
-  yb::describe_implementation("io", "thread_pool",
-                              "a pool of threads doing blocking pread, blocks from an atomic counter");
-  for (const int mib : kFileSizesMiB) {
-    for (const bool random : {false, true}) {
-      for (const FileVariant& variant : kFileVariants) {
-        yb::BenchmarkName name{"io",
-                               "file_read",
-                               kFileReaderNames[static_cast<int>(variant.reader)],
-                               {{"order", random ? "random" : "seq"}, {"size_mib", std::to_string(mib)}}};
-        if (variant.param != nullptr) name.params.emplace_back(variant.param, std::to_string(variant.width));
-        yb::register_benchmark(std::move(name), [variant, random, mib](benchmark::State& state) {
-          const std::uint64_t bytes = static_cast<std::uint64_t>(mib) * kMiB;
-          if (const std::string shortfall = TestFile::room_shortfall(bytes); !shortfall.empty()) {
-            return yb::skip(state, shortfall);
-          }
-          if (variant.reader == FileReader::io_uring && !io_uring_unavailable().empty()) {
-            return yb::skip(state, io_uring_unavailable());
-          }
-          std::unique_ptr<TestFile> file;
-          std::unique_ptr<FileRead> reader;
-          try {
-            file = std::make_unique<TestFile>(bytes);
-            reader = std::make_unique<FileRead>(*file, variant.reader, variant.width, random, operation_timeout());
-          } catch (const std::exception& error) {
-            state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
-            return;
-          }
-          const std::uint64_t blocks = file->blocks();
-          bool reported = false;
-          yb::measure(state, {file_checksum(blocks), static_cast<std::int64_t>(blocks)}, [&] {
-            const std::uint64_t sum = reader->run();
-            if (!reader->error().empty() && !reported) {
-              reported = true;
-              state.SkipWithError(reader->error().c_str());
-            }
-            return sum;
-          });
-          const int threads = reader->threads();
-          const double cached = file->cached_fraction();
-          reader.reset();
-          file.reset();
-          if (state.error_occurred()) return;
-          state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(blocks * kBlockSize));
-          state.counters["threads"] = threads == 0 ? 1 : threads;
-          if (cached >= 0) state.counters["page_cache_resident"] = cached;
-        });
-      }
-    }
-  }
-  return true;
-}();
+// The readers, kept together in this file: io_uring is described by its echo server.
+YB_REGISTER_IMPLEMENTATION({
+    .name = "pread",
+    .description = "one thread, one blocking pread per block",
+    .functions = {yb::implements(file_read, FileReader::pread)},
+});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "io_uring",
+    .functions = {yb::implements(file_read, FileReader::io_uring)},
+    .variants = {{{"qd", "1"}}, {{"qd", "32"}}},
+    .unavailable = [](const yb::WorkloadBase&, const yb::Point&, const yb::Variant&) { return io_uring_unavailable(); },
+});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "thread_pool",
+    .description = "a pool of threads doing blocking pread, blocks from an atomic counter",
+    .functions = {yb::implements(file_read, FileReader::thread_pool)},
+    .variants = {{{"threads", "4"}}},
+});
 
 }  // namespace
 }  // namespace io

@@ -444,17 +444,20 @@ std::string limit(int, int variant) {
   return reason;
 }
 
-[[maybe_unused]] const bool registered = register_echo_server({
-    "io_uring",
-    "one thread, liburing completions for accept/recv/send (submit:each = one submit per request, "
-    "submit:batch, submit:defer = batch with SINGLE_ISSUER|DEFER_TASKRUN, submit:multishot = batch with one "
-    "multishot recv per connection into a shared provided-buffer ring)",
-    [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
-      return std::make_unique<UringServer>(std::move(listener), variant);
-    },
-    "submit",
-    {"each", "batch", "defer", "multishot"},
-    limit,
+// Both echo workloads, TCP and Unix stream, with the same server.
+constexpr MakeServer kMake = [](Fd listener, int variant) -> std::unique_ptr<EchoServer> {
+  return std::make_unique<UringServer>(std::move(listener), variant);
+};
+
+YB_REGISTER_IMPLEMENTATION({
+    .name = "io_uring",
+    .description =
+        "one thread, liburing completions for accept/recv/send (submit:each = one submit per request, "
+        "submit:batch, submit:defer = batch with SINGLE_ISSUER|DEFER_TASKRUN, submit:multishot = batch with one "
+        "multishot recv per connection into a shared provided-buffer ring)",
+    .functions = {yb::implements(echo_tcp, kMake), yb::implements(echo_unix, kMake)},
+    .variants = variants("submit", {"each", "batch", "defer", "multishot"}),
+    .unavailable = unavailable(limit),
 });
 
 }  // namespace

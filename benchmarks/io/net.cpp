@@ -15,11 +15,6 @@
 
 namespace io {
 
-void Fd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-}
-
 std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
 Listener listen_loopback(Transport transport) {

@@ -10,6 +10,7 @@
 
 #include "io/net.h"
 #include "latency_histogram.h"
+#include "registration.h"
 
 namespace io {
 
@@ -19,6 +20,8 @@ namespace io {
 // reads and writes back: blocking read/write, an epoll loop, or io_uring read/write requests.
 enum class PipeEcho { blocking, epoll, io_uring };
 inline constexpr const char* kPipeEchoNames[] = {"blocking", "epoll", "io_uring"};
+// The workload (pipe_ping_pong.cpp); each echo side implements it with its PipeEcho.
+extern const yb::Workload<PipeEcho> pipe_ping_pong;
 
 class PipePingPong {
  public:
@@ -63,6 +66,8 @@ class TestFile {
 
 enum class FileReader { pread, io_uring, thread_pool };
 inline constexpr const char* kFileReaderNames[] = {"pread", "io_uring", "thread_pool"};
+// The workload (file_read.cpp); each reader implements it with its FileReader.
+extern const yb::Workload<FileReader> file_read;
 
 // Reads every block of a TestFile once per run(), in order or in a fixed random permutation.
 // `width` is io_uring's queue depth or the pool's thread count (ignored by pread).

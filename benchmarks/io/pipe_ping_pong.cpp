@@ -133,46 +133,54 @@ std::uint64_t PipePingPong::run(std::uint64_t round_trips, yb::LatencyHistogram*
   return sum;
 }
 
+const yb::Workload<PipeEcho> pipe_ping_pong{
+    "io",
+    "pipe_ping_pong",
+    "n one-byte round trips over two pipes to an echo thread; the pinging side polls (bounded) "
+    "then reads, the same for every echo side; lat_* per round trip (write to read back), each timed by "
+    "the pinging side in the harness's latency pass",
+    {{"n", {std::uint64_t{kPipeRoundTrips}}}},
+    [](benchmark::State& state, const yb::Implementation&, const PipeEcho& echo, const yb::Point& point,
+       const yb::Variant&) {
+      const auto round_trips = point.number("n");
+      std::unique_ptr<PipePingPong> pipes;
+      try {
+        pipes = std::make_unique<PipePingPong>(echo, operation_timeout());
+      } catch (const std::exception& error) {
+        state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
+        return;
+      }
+      bool reported = false;
+      yb::measure(state, {pipe_checksum(round_trips), static_cast<std::int64_t>(round_trips)},
+                  [&](yb::LatencyHistogram* latency) {
+                    const std::uint64_t sum = pipes->run(round_trips, latency);
+                    if (!pipes->error().empty() && !reported) {
+                      reported = true;
+                      state.SkipWithError(pipes->error().c_str());
+                    }
+                    return sum;
+                  });
+      if (!state.error_occurred()) {
+        add_per_request(state, static_cast<double>(round_trips));
+        state.counters["server_threads"] = 1;
+      }
+    },
+    [](const yb::Point& point) { return pipe_checksum(point.number("n")); }};
+
 namespace {
 
-[[maybe_unused]] const bool registered = [] {
-  yb::describe_workload(
-      "io", "pipe_ping_pong",
-      "n one-byte round trips over two pipes to an echo thread; the pinging side polls (bounded) "
-      "then reads, the same for every echo side; lat_* per round trip (write to read back), each timed by "
-      "the pinging side in the harness's latency pass");
-  yb::describe_implementation("io", "blocking", "pipe echo thread in blocking read/write");
-  for (const PipeEcho echo : {PipeEcho::blocking, PipeEcho::epoll, PipeEcho::io_uring}) {
-    yb::register_benchmark(
-        {"io", "pipe_ping_pong", kPipeEchoNames[static_cast<int>(echo)], {{"n", std::to_string(kPipeRoundTrips)}}},
-        [echo](benchmark::State& state) {
-          if (echo == PipeEcho::io_uring && !io_uring_unavailable().empty()) {
-            return yb::skip(state, io_uring_unavailable());
-          }
-          std::unique_ptr<PipePingPong> pipes;
-          try {
-            pipes = std::make_unique<PipePingPong>(echo, operation_timeout());
-          } catch (const std::exception& error) {
-            state.SkipWithError((std::string("setup failed: ") + error.what()).c_str());
-            return;
-          }
-          bool reported = false;
-          yb::measure(state, {pipe_checksum(kPipeRoundTrips), kPipeRoundTrips}, [&](yb::LatencyHistogram* latency) {
-            const std::uint64_t sum = pipes->run(kPipeRoundTrips, latency);
-            if (!pipes->error().empty() && !reported) {
-              reported = true;
-              state.SkipWithError(pipes->error().c_str());
-            }
-            return sum;
-          });
-          if (!state.error_occurred()) {
-            add_per_request(state, kPipeRoundTrips);
-            state.counters["server_threads"] = 1;
-          }
-        });
-  }
-  return true;
-}();
+// The echo sides, kept together in this file: epoll and io_uring are described by their servers.
+YB_REGISTER_IMPLEMENTATION({
+    .name = "blocking",
+    .description = "pipe echo thread in blocking read/write",
+    .functions = {yb::implements(pipe_ping_pong, PipeEcho::blocking)},
+});
+YB_REGISTER_IMPLEMENTATION({.name = "epoll", .functions = {yb::implements(pipe_ping_pong, PipeEcho::epoll)}});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "io_uring",
+    .functions = {yb::implements(pipe_ping_pong, PipeEcho::io_uring)},
+    .unavailable = [](const yb::WorkloadBase&, const yb::Point&, const yb::Variant&) { return io_uring_unavailable(); },
+});
 
 }  // namespace
 }  // namespace io

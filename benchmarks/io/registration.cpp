@@ -24,6 +24,7 @@
 #include "io/load_generator.h"
 #include "io/workloads.h"
 #include "measure.h"
+#include "registration.h"
 #include "registry.h"
 #include "system_memory.h"
 
@@ -71,11 +72,6 @@ namespace {
 constexpr const char* kFamily = "io";
 using benchmark::Counter;
 
-std::vector<EchoImplementation>& registered() {
-  static std::vector<EchoImplementation> all;
-  return all;
-}
-
 Counter bytes(double value) { return Counter(value, Counter::kDefaults, Counter::kIs1024); }
 
 // load:open offers this share of the closed-loop rate: enough load to queue at times, not so
@@ -98,12 +94,8 @@ std::string per_second(double value) {
   return std::string(text) + " req/s";
 }
 
-void echo_benchmark(benchmark::State& state, const EchoImplementation& implementation, int variant, Transport transport,
-                    int conns, int size, LoadGenerator::Load load) {
-  if (implementation.limit != nullptr) {
-    const std::string reason = implementation.limit(conns, variant);
-    if (!reason.empty()) return yb::skip(state, reason);
-  }
+void echo_benchmark(benchmark::State& state, MakeServer make, int variant, Transport transport, int conns, int size,
+                    LoadGenerator::Load load) {
   // Both ends of every connection, plus the server's and generator's own descriptors, in the
   // process's table; where the hard limit forbids that, the generator's ends in a table of its own.
   const auto per_end = static_cast<std::uint64_t>(conns) + 32;
@@ -155,7 +147,7 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
     if (kernel_memory) kernel_before = yb::system_memory::kernel_unreclaimable_bytes();
     yb::heap::start_counting();
     try {
-      server = implementation.make(std::move(listener.fd), variant);
+      server = make(std::move(listener.fd), variant);
       on_client_side([&] {
         client->connect();  // allocates nothing; connections past the listen backlog need the server accepting
         client->run_closed(nullptr, 1);
@@ -245,92 +237,111 @@ void echo_benchmark(benchmark::State& state, const EchoImplementation& implement
   }
 }
 
-struct EchoWorkload {
-  const char* name;
-  Transport transport;
-  std::vector<int> conns;
-  std::vector<int> sizes;
-};
-
-const EchoWorkload kEchoWorkloads[] = {
-    {"echo_tcp", Transport::tcp, {1, 16, 256, 1024}, {64, 4096}},
-    // Where the one-thread servers part from thread-per-connection. One size only: an operation is
-    // 20,000 requests (~1 s here) and each benchmark also spends seconds connecting.
-    {"echo_tcp", Transport::tcp, {10000}, {64}},
-    {"echo_unix", Transport::unix_stream, {1, 256}, {64, 4096}},
-};
-// The shapes also run open loop (named load:open; closed loop is the default, unnamed).
-const EchoWorkload kOpenLoopWorkloads[] = {
-    {"echo_tcp", Transport::tcp, {1, 256}, {64}},
-};
-
-void register_shapes(const std::shared_ptr<const EchoImplementation>& implementation, const EchoWorkload& workload,
-                     LoadGenerator::Load load) {
-  const int variants = implementation->variants.empty() ? 1 : static_cast<int>(implementation->variants.size());
-  for (const int conns : workload.conns) {
-    for (const int size : workload.sizes) {
-      for (int variant = 0; variant < variants; ++variant) {
-        yb::BenchmarkName name{kFamily,
-                               workload.name,
-                               implementation->name,
-                               {{"conns", std::to_string(conns)}, {"msg", std::to_string(size)}}};
-        if (implementation->variant_param != nullptr) {
-          name.params.emplace_back(implementation->variant_param,
-                                   implementation->variants.at(static_cast<std::size_t>(variant)));
-        }
-        if (load == LoadGenerator::Load::open) name.params.emplace_back("load", "open");
-        const Transport transport = workload.transport;
-        yb::register_benchmark(std::move(name),
-                               [implementation, variant, transport, conns, size, load](benchmark::State& state) {
-                                 echo_benchmark(state, *implementation, variant, transport, conns, size, load);
-                               });
-      }
-    }
-  }
+// The body of both echo workloads over `transport`: a point is conns, msg and, open loop, load:open.
+yb::Workload<MakeServer>::Body echo_body(Transport transport) {
+  return [transport](benchmark::State& state, const yb::Implementation&, const MakeServer& make, const yb::Point& point,
+                     const yb::Variant& variant) {
+    const auto load = point.has("load") ? LoadGenerator::Load::open : LoadGenerator::Load::closed;
+    echo_benchmark(state, make, variant.index, transport, static_cast<int>(point.number("conns")),
+                   static_cast<int>(point.number("msg")), load);
+  };
 }
+
+std::uint64_t echo_checksum_at(const yb::Point& point) {
+  const int conns = static_cast<int>(point.number("conns"));
+  return echo_checksum({conns, echo_messages_per_connection(conns), static_cast<int>(point.number("msg"))});
+}
+
+// The variant (trigger:, submit:, stack:) follows conns and msg in the name, before load:open.
+constexpr std::size_t kVariantsAfterShape = 2;
 
 [[maybe_unused]] const bool described = [] {
   ::signal(SIGPIPE, SIG_IGN);  // a peer gone mid-write is an error to report, not a reason to die
   yb::describe_family(kFamily,
                       "blocking vs non-blocking I/O over loopback: thread-per-connection, epoll readiness, "
                       "io_uring completions, C++20 coroutines and Boost.Context fibers on epoll");
-  yb::describe_workload(
-      kFamily, "echo_tcp",
-      "C TCP connections on 127.0.0.1, each sending max(2, 1024/C) messages of S bytes per operation, "
-      "one load generator for every server; items = requests; closed loop by default (a connection's next "
-      "message leaves when its echo is back); load:open (C = 1 and 256, S = 64) sends at a fixed rate, 50% of "
-      "the closed-loop rate the same generator measured just before (median of 3 operations; both are "
-      "counters and in the label), whatever the echoes do; lat_* are per request, every request of the "
-      "harness's latency pass timed by the load generator: closed loop from its send, open loop from its "
-      "intended send time (queueing is not hidden), to the receipt of its whole echo; ctx_*_per_request and "
-      "cpu_ns_per_request cover client and server threads (getrusage / process CPU clock; perf's ctx_switches "
-      "and task_clock_ns see only the client thread, the server starts before the counters open); "
-      "bytes_per_unit = server heap (operator new) + resident memory it maps itself (thread and fiber stacks, "
-      "io_uring multishot's shared buffer pool; stack_bytes_per_conn) per connection, kernel memory not "
-      "included; kernel_bytes_per_conn (C >= 256) = growth of the machine's unreclaimable kernel memory "
-      "(/proc/meminfo KernelStack + SUnreclaim + PageTables) while the server accepted and primed the "
-      "connections, per connection: both ends' sockets and the client's epoll items for every server, plus "
-      "the model's own (a thread's kernel stack and task_struct, an epoll item, io_uring's state); "
-      "system-wide, so other work and freed memory the kernel keeps cached move it (about +-4 KiB per "
-      "connection at C = 1024 here: a thread's ~31 KiB stands out, an epoll item's ~0.2 KiB does not); where "
-      "one descriptor table cannot hold both ends of every connection (C = 10,000 under a hard RLIMIT_NOFILE "
-      "of 20,000) the generator runs on a thread with a table of its own (io/fd_table_thread.h) and perf's "
-      "events, which see only the waiting main thread, are left out");
-  yb::describe_workload(kFamily, "echo_unix", "echo_tcp over an abstract AF_UNIX stream socket");
   return true;
 }();
 
 }  // namespace
 
-const std::vector<EchoImplementation>& echo_servers() { return registered(); }
+// Closed loop at every shape; where the one-thread servers part from thread-per-connection,
+// conns:10000 at one size only (an operation is 20,000 requests, ~1 s here, and each benchmark
+// also spends seconds connecting); open loop (load:open) at C = 1 and 256, S = 64.
+const yb::Workload<MakeServer> echo_tcp{
+    kFamily,
+    "echo_tcp",
+    "C TCP connections on 127.0.0.1, each sending max(2, 1024/C) messages of S bytes per operation, "
+    "one load generator for every server; items = requests; closed loop by default (a connection's next "
+    "message leaves when its echo is back); load:open (C = 1 and 256, S = 64) sends at a fixed rate, 50% of "
+    "the closed-loop rate the same generator measured just before (median of 3 operations; both are "
+    "counters and in the label), whatever the echoes do; lat_* are per request, every request of the "
+    "harness's latency pass timed by the load generator: closed loop from its send, open loop from its "
+    "intended send time (queueing is not hidden), to the receipt of its whole echo; ctx_*_per_request and "
+    "cpu_ns_per_request cover client and server threads (getrusage / process CPU clock; perf's ctx_switches "
+    "and task_clock_ns see only the client thread, the server starts before the counters open); "
+    "bytes_per_unit = server heap (operator new) + resident memory it maps itself (thread and fiber stacks, "
+    "io_uring multishot's shared buffer pool; stack_bytes_per_conn) per connection, kernel memory not "
+    "included; kernel_bytes_per_conn (C >= 256) = growth of the machine's unreclaimable kernel memory "
+    "(/proc/meminfo KernelStack + SUnreclaim + PageTables) while the server accepted and primed the "
+    "connections, per connection: both ends' sockets and the client's epoll items for every server, plus "
+    "the model's own (a thread's kernel stack and task_struct, an epoll item, io_uring's state); "
+    "system-wide, so other work and freed memory the kernel keeps cached move it (about +-4 KiB per "
+    "connection at C = 1024 here: a thread's ~31 KiB stands out, an epoll item's ~0.2 KiB does not); where "
+    "one descriptor table cannot hold both ends of every connection (C = 10,000 under a hard RLIMIT_NOFILE "
+    "of 20,000) the generator runs on a thread with a table of its own (io/fd_table_thread.h) and perf's "
+    "events, which see only the waiting main thread, are left out",
+    yb::Params{{"conns", {1, 16, 256, 1024}}, {"msg", {64, 4096}}} + yb::Params{{"conns", {10000}}, {"msg", {64}}} +
+        yb::Params{{"conns", {1, 256}}, {"msg", {64}}}.with({"load", "open"}),
+    echo_body(Transport::tcp),
+    echo_checksum_at,
+    kVariantsAfterShape};
 
-bool register_echo_server(const EchoImplementation& implementation) {
-  registered().push_back(implementation);
-  yb::describe_implementation(kFamily, implementation.name, implementation.description);
-  const auto shared = std::make_shared<const EchoImplementation>(implementation);
-  for (const EchoWorkload& workload : kEchoWorkloads) register_shapes(shared, workload, LoadGenerator::Load::closed);
-  for (const EchoWorkload& workload : kOpenLoopWorkloads) register_shapes(shared, workload, LoadGenerator::Load::open);
-  return true;
+const yb::Workload<MakeServer> echo_unix{kFamily,
+                                         "echo_unix",
+                                         "echo_tcp over an abstract AF_UNIX stream socket",
+                                         {{"conns", {1, 256}}, {"msg", {64, 4096}}},
+                                         echo_body(Transport::unix_stream),
+                                         echo_checksum_at,
+                                         kVariantsAfterShape};
+
+std::vector<std::vector<yb::Param>> variants(const char* param, std::initializer_list<const char*> values) {
+  std::vector<std::vector<yb::Param>> all;
+  for (const char* value : values) all.push_back({{param, value}});
+  return all;
+}
+
+std::function<std::string(const yb::WorkloadBase&, const yb::Point&, const yb::Variant&)> unavailable(
+    std::string (*limit)(int conns, int variant)) {
+  return [limit](const yb::WorkloadBase&, const yb::Point& point, const yb::Variant& variant) {
+    return limit(static_cast<int>(point.number("conns")), variant.index);
+  };
+}
+
+const std::vector<EchoImplementation>& echo_servers() {
+  static const std::vector<EchoImplementation> all = [] {
+    std::vector<EchoImplementation> servers;
+    for (const yb::Implementation* implementation : yb::implementations(kFamily)) {
+      const MakeServer* make = implementation->function(echo_tcp);
+      if (make == nullptr) continue;
+      EchoImplementation server{implementation->name.c_str(), *make};
+      for (const auto& variant : implementation->variants) {
+        server.variant_param = variant.front().first.c_str();
+        server.variants.push_back(variant.front().second.c_str());
+      }
+      if (implementation->unavailable != nullptr) {
+        server.limit = [implementation](int conns, int variant) {
+          std::vector<yb::Param> params;
+          if (variant < static_cast<int>(implementation->variants.size())) params = implementation->variants[variant];
+          return implementation->unavailable_reason(echo_tcp, {{{"conns", std::to_string(conns)}, {"msg", "64"}}},
+                                                    {variant, params});
+        };
+      }
+      servers.push_back(std::move(server));
+    }
+    return servers;
+  }();
+  return all;
 }
 
 }  // namespace io

@@ -23,14 +23,15 @@ class AtomicCounter {
 
 constexpr const char* kDescription = "one atomic fetch_add per increment (lock xadd), in shared memory for processes";
 
-[[maybe_unused]] const bool registered_threads =
-    register_shared_counter({"atomic", kDescription, WorkerKind::thread, [](int workers, std::uint64_t increments) {
-                               return start_counter_rounds<AtomicCounter>(WorkerKind::thread, workers, increments);
-                             }});
-[[maybe_unused]] const bool registered_processes =
-    register_shared_counter({"atomic", kDescription, WorkerKind::process, [](int workers, std::uint64_t increments) {
-                               return start_counter_rounds<AtomicCounter>(WorkerKind::process, workers, increments);
-                             }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "atomic",
+    .description = kDescription,
+    .functions = {yb::implements(shared_counter,
+                                 [](WorkerKind kind, int workers, std::uint64_t increments) {
+                                   return start_counter_rounds<AtomicCounter>(kind, workers, increments);
+                                 })},
+    .variants = worker_variants({WorkerKind::thread, WorkerKind::process}),
+});
 
 }  // namespace
 }  // namespace parallelism

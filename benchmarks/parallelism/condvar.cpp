@@ -45,9 +45,13 @@ class CondvarChannel {
   std::uint32_t reply_ = 0;
 };
 
-[[maybe_unused]] const bool registered = register_ping_pong(
-    {"condvar", "std::mutex + a std::condition_variable each way (threads only)", WorkerKind::thread,
-     [](std::optional<int> cpu) { return start_ping_pong<CondvarChannel>(WorkerKind::thread, cpu); }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "condvar",
+    .description = "std::mutex + a std::condition_variable each way (threads only)",
+    .functions = {yb::implements(
+        ping_pong, [](WorkerKind kind, std::optional<int> cpu) { return start_ping_pong<CondvarChannel>(kind, cpu); })},
+    .variants = worker_variants({WorkerKind::thread}),
+});
 
 }  // namespace
 }  // namespace parallelism

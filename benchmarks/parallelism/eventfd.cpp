@@ -46,14 +46,13 @@ class EventfdChannel {
 
 constexpr const char* kDescription = "eventfd(2) each way, 8-byte counter values, blocking read/write";
 
-[[maybe_unused]] const bool registered_threads =
-    register_ping_pong({"eventfd", kDescription, WorkerKind::thread, [](std::optional<int> cpu) {
-                          return start_ping_pong<EventfdChannel>(WorkerKind::thread, cpu);
-                        }});
-[[maybe_unused]] const bool registered_processes =
-    register_ping_pong({"eventfd", kDescription, WorkerKind::process, [](std::optional<int> cpu) {
-                          return start_ping_pong<EventfdChannel>(WorkerKind::process, cpu);
-                        }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "eventfd",
+    .description = kDescription,
+    .functions = {yb::implements(
+        ping_pong, [](WorkerKind kind, std::optional<int> cpu) { return start_ping_pong<EventfdChannel>(kind, cpu); })},
+    .variants = worker_variants({WorkerKind::thread, WorkerKind::process}),
+});
 
 }  // namespace
 }  // namespace parallelism

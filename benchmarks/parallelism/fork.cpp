@@ -105,17 +105,21 @@ pid_t start_idle(const IdleEnds& ends) {
 
 constexpr const char* kDescription = "fork(2) per worker inside the operation (copy-on-write image, no exec), waitpid";
 
-[[maybe_unused]] const bool registered_spawn = register_spawn_join(
-    {"fork", kDescription, []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }});
-
-[[maybe_unused]] const bool registered_sum = register_cpu_sum(
-    {"fork", kDescription, [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
-       return std::make_unique<CpuSum>(workers, list);
-     }});
-
-[[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"fork", kDescription, WorkerKind::process,
-     [](int workers) -> std::unique_ptr<IdleWorkers> { return std::make_unique<IdleProcesses>(workers, start_idle); }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "fork",
+    .description = kDescription,
+    .functions = {yb::implements(spawn_join,
+                                 []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }),
+                  yb::implements(cpu_sum,
+                                 [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
+                                   return std::make_unique<CpuSum>(workers, list);
+                                 }),
+                  yb::implements(memory_per_worker,
+                                 MemoryPerWorkerStart{WorkerKind::process,
+                                                      [](int workers) -> std::unique_ptr<IdleWorkers> {
+                                                        return std::make_unique<IdleProcesses>(workers, start_idle);
+                                                      }})},
+});
 
 }  // namespace
 }  // namespace parallelism

@@ -54,13 +54,13 @@ class FutexChannel {
 constexpr const char* kDescription =
     "a futex word each way: store + FUTEX_WAKE, FUTEX_WAIT while 0 (threads: private; processes: shared memory)";
 
-[[maybe_unused]] const bool registered_threads =
-    register_ping_pong({"futex", kDescription, WorkerKind::thread,
-                        [](std::optional<int> cpu) { return start_ping_pong<FutexChannel>(WorkerKind::thread, cpu); }});
-[[maybe_unused]] const bool registered_processes =
-    register_ping_pong({"futex", kDescription, WorkerKind::process, [](std::optional<int> cpu) {
-                          return start_ping_pong<FutexChannel>(WorkerKind::process, cpu);
-                        }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "futex",
+    .description = kDescription,
+    .functions = {yb::implements(
+        ping_pong, [](WorkerKind kind, std::optional<int> cpu) { return start_ping_pong<FutexChannel>(kind, cpu); })},
+    .variants = worker_variants({WorkerKind::thread, WorkerKind::process}),
+});
 
 }  // namespace
 }  // namespace parallelism

@@ -1,10 +1,13 @@
-// What an implementation of the parallelism matchup provides. Each workload has its own kind of
-// entry: a name, a one-line description, the worker kind where a file holds both, and a function
-// that starts a Session — the workers one benchmark (or one test) uses. An implementation's file
-// registers one entry per workload it takes part in; registration turns each into benchmarks.
+// What an implementation of the parallelism matchup provides: for each workload it takes part in,
+// a function that starts a Session — the workers one benchmark (or one test) uses. Its file
+// registers one yb::Implementation naming those functions (workloads.h declares the workloads);
+// where a file holds a thread and a process variant, they are its variants (worker:thread|process)
+// and the functions take the WorkerKind.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -13,6 +16,7 @@
 
 #include "parallelism/workers.h"
 #include "parallelism/workloads.h"
+#include "registration.h"
 
 namespace parallelism {
 
@@ -48,13 +52,7 @@ class Session {
 };
 
 // --- spawn_join -------------------------------------------------------------------------------
-struct SpawnJoinImplementation {
-  const char* name;
-  const char* description;
-  std::unique_ptr<Session> (*start)();
-};
-bool register_spawn_join(const SpawnJoinImplementation& implementation);
-const std::vector<SpawnJoinImplementation>& spawn_join_implementations();
+using SpawnJoinStart = std::unique_ptr<Session> (*)();
 
 // --- ping_pong --------------------------------------------------------------------------------
 // Where each side ran over a sample of round trips (the most frequent CPU of each side, and the
@@ -72,36 +70,16 @@ class PingPongSession : public Session {
   virtual std::optional<CpuSample> sample_cpus(int round_trips) = 0;
 };
 
-struct PingPongImplementation {
-  const char* name;
-  const char* description;
-  WorkerKind kind;
-  // The peer is pinned to `peer_cpu` when given; the caller pins its own thread.
-  std::unique_ptr<PingPongSession> (*start)(std::optional<int> peer_cpu);
-};
-bool register_ping_pong(const PingPongImplementation& implementation);
-const std::vector<PingPongImplementation>& ping_pong_implementations();
+// The peer is pinned to `peer_cpu` when given; the caller pins its own thread.
+using PingPongStart = std::unique_ptr<PingPongSession> (*)(WorkerKind kind, std::optional<int> peer_cpu);
 
 // --- cpu_sum ----------------------------------------------------------------------------------
-struct CpuSumImplementation {
-  const char* name;
-  const char* description;
-  // One operation sums every entry of `list` (at most kMaxListLength) with `workers` workers and
-  // returns cpu_sum_checksum(list).
-  std::unique_ptr<Session> (*start)(int workers, std::span<const std::uint64_t> list);
-};
-bool register_cpu_sum(const CpuSumImplementation& implementation);
-const std::vector<CpuSumImplementation>& cpu_sum_implementations();
+// One operation sums every entry of `list` (at most kMaxListLength) with `workers` workers and
+// returns cpu_sum_checksum(list).
+using CpuSumStart = std::unique_ptr<Session> (*)(int workers, std::span<const std::uint64_t> list);
 
 // --- shared_counter ---------------------------------------------------------------------------
-struct SharedCounterImplementation {
-  const char* name;
-  const char* description;
-  WorkerKind kind;
-  std::unique_ptr<Session> (*start)(int workers, std::uint64_t increments);
-};
-bool register_shared_counter(const SharedCounterImplementation& implementation);
-const std::vector<SharedCounterImplementation>& shared_counter_implementations();
+using SharedCounterStart = std::unique_ptr<Session> (*)(WorkerKind kind, int workers, std::uint64_t increments);
 
 // --- memory_per_worker ------------------------------------------------------------------------
 // W workers that start, report idle and wait to be stopped. run() = hold() then release().
@@ -128,13 +106,48 @@ class IdleWorkers : public Session {
   int workers_;
 };
 
-struct MemoryPerWorkerImplementation {
-  const char* name;
-  const char* description;
+// The kind of worker is in no benchmark name, but says how their memory is read.
+struct MemoryPerWorkerStart {
   WorkerKind kind;
   std::unique_ptr<IdleWorkers> (*start)(int workers);
 };
-bool register_memory_per_worker(const MemoryPerWorkerImplementation& implementation);
-const std::vector<MemoryPerWorkerImplementation>& memory_per_worker_implementations();
+
+// --- Registration -----------------------------------------------------------------------------
+// The workloads (registration.cpp: their parameters and bodies).
+extern const yb::Workload<SpawnJoinStart> spawn_join;
+extern const yb::Workload<PingPongStart> ping_pong;
+extern const yb::Workload<CpuSumStart> cpu_sum;
+extern const yb::Workload<SharedCounterStart> shared_counter;
+extern const yb::Workload<MemoryPerWorkerStart> memory_per_worker;
+
+// The variants worker:<kind>, for implementations of ping_pong or shared_counter.
+std::vector<std::vector<yb::Param>> worker_variants(std::initializer_list<WorkerKind> kinds);
+
+// For the tests: every registered implementation of one workload, one entry per worker kind.
+struct PingPongImplementation {
+  std::string name;
+  WorkerKind kind;
+  std::function<std::unique_ptr<PingPongSession>(std::optional<int> peer_cpu)> start;
+};
+struct SharedCounterImplementation {
+  std::string name;
+  WorkerKind kind;
+  std::function<std::unique_ptr<Session>(int workers, std::uint64_t increments)> start;
+};
+struct MemoryPerWorkerImplementation {
+  std::string name;
+  WorkerKind kind;
+  std::unique_ptr<IdleWorkers> (*start)(int workers);
+};
+template <class Function>
+struct Implementing {
+  std::string name;
+  Function start;
+};
+std::vector<Implementing<SpawnJoinStart>> spawn_join_implementations();
+std::vector<PingPongImplementation> ping_pong_implementations();
+std::vector<Implementing<CpuSumStart>> cpu_sum_implementations();
+std::vector<SharedCounterImplementation> shared_counter_implementations();
+std::vector<MemoryPerWorkerImplementation> memory_per_worker_implementations();
 
 }  // namespace parallelism

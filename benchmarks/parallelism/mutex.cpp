@@ -53,16 +53,18 @@ class ProcessSharedMutexCounter {
   std::uint64_t value_ = 0;
 };
 
-[[maybe_unused]] const bool registered_threads = register_shared_counter(
-    {"mutex", "lock, add 1, unlock: std::mutex (threads) or a PTHREAD_PROCESS_SHARED mutex in shared memory",
-     WorkerKind::thread, [](int workers, std::uint64_t increments) {
-       return start_counter_rounds<ThreadMutexCounter>(WorkerKind::thread, workers, increments);
-     }});
-[[maybe_unused]] const bool registered_processes = register_shared_counter(
-    {"mutex", "lock, add 1, unlock: std::mutex (threads) or a PTHREAD_PROCESS_SHARED mutex in shared memory",
-     WorkerKind::process, [](int workers, std::uint64_t increments) {
-       return start_counter_rounds<ProcessSharedMutexCounter>(WorkerKind::process, workers, increments);
-     }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "mutex",
+    .description = "lock, add 1, unlock: std::mutex (threads) or a PTHREAD_PROCESS_SHARED mutex in shared memory",
+    .functions = {yb::implements(shared_counter,
+                                 [](WorkerKind kind, int workers, std::uint64_t increments) {
+                                   return kind == WorkerKind::thread
+                                              ? start_counter_rounds<ThreadMutexCounter>(kind, workers, increments)
+                                              : start_counter_rounds<ProcessSharedMutexCounter>(kind, workers,
+                                                                                                increments);
+                                 })},
+    .variants = worker_variants({WorkerKind::thread, WorkerKind::process}),
+});
 
 }  // namespace
 }  // namespace parallelism

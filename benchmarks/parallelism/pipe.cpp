@@ -43,12 +43,13 @@ class PipeChannel {
 
 constexpr const char* kDescription = "pipe(2) each way, 4-byte messages, blocking read/write (perf bench sched pipe)";
 
-[[maybe_unused]] const bool registered_threads =
-    register_ping_pong({"pipe", kDescription, WorkerKind::thread,
-                        [](std::optional<int> cpu) { return start_ping_pong<PipeChannel>(WorkerKind::thread, cpu); }});
-[[maybe_unused]] const bool registered_processes =
-    register_ping_pong({"pipe", kDescription, WorkerKind::process,
-                        [](std::optional<int> cpu) { return start_ping_pong<PipeChannel>(WorkerKind::process, cpu); }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "pipe",
+    .description = kDescription,
+    .functions = {yb::implements(
+        ping_pong, [](WorkerKind kind, std::optional<int> cpu) { return start_ping_pong<PipeChannel>(kind, cpu); })},
+    .variants = worker_variants({WorkerKind::thread, WorkerKind::process}),
+});
 
 }  // namespace
 }  // namespace parallelism

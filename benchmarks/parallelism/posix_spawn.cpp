@@ -76,12 +76,17 @@ pid_t start_idle(const IdleEnds& ends) {
 constexpr const char* kDescription =
     "posix_spawn(3) of a tiny static helper binary (clone CLONE_VM|CLONE_VFORK + exec), waitpid";
 
-[[maybe_unused]] const bool registered_spawn = register_spawn_join(
-    {"posix_spawn", kDescription, []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }});
-
-[[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"posix_spawn", kDescription, WorkerKind::process,
-     [](int workers) -> std::unique_ptr<IdleWorkers> { return std::make_unique<IdleProcesses>(workers, start_idle); }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "posix_spawn",
+    .description = kDescription,
+    .functions = {yb::implements(spawn_join,
+                                 []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }),
+                  yb::implements(memory_per_worker,
+                                 MemoryPerWorkerStart{WorkerKind::process,
+                                                      [](int workers) -> std::unique_ptr<IdleWorkers> {
+                                                        return std::make_unique<IdleProcesses>(workers, start_idle);
+                                                      }})},
+});
 
 }  // namespace
 }  // namespace parallelism

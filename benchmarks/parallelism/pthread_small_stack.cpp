@@ -59,13 +59,17 @@ class SmallStackThread : public Thread {
 
 constexpr const char* kDescription = "pthread_create with a 64 KiB stack, joined inside the operation";
 
-[[maybe_unused]] const bool registered_spawn = register_spawn_join(
-    {"pthread_small_stack", kDescription, []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }});
-
-[[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"pthread_small_stack", kDescription, WorkerKind::thread, [](int workers) -> std::unique_ptr<IdleWorkers> {
-       return std::make_unique<IdleThreads<SmallStackThread>>(workers);
-     }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "pthread_small_stack",
+    .description = kDescription,
+    .functions = {yb::implements(spawn_join,
+                                 []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }),
+                  yb::implements(memory_per_worker,
+                                 MemoryPerWorkerStart{WorkerKind::thread,
+                                                      [](int workers) -> std::unique_ptr<IdleWorkers> {
+                                                        return std::make_unique<IdleThreads<SmallStackThread>>(workers);
+                                                      }})},
+});
 
 }  // namespace
 }  // namespace parallelism

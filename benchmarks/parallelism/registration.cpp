@@ -24,6 +24,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,7 @@
 #include "parallelism/implementation.h"
 #include "parallelism/workers.h"
 #include "parallelism/workloads.h"
+#include "registration.h"
 #include "registry.h"
 
 namespace parallelism {
@@ -39,12 +41,6 @@ namespace {
 constexpr const char* kFamily = "parallelism";
 constexpr int kCpuSampleRoundTrips = 1000;
 
-template <class Entry>
-std::vector<Entry>& registry() {
-  static std::vector<Entry> all;
-  return all;
-}
-
 [[maybe_unused]] const bool described = [] {
   // A write to the pipe of a peer that died must fail with EPIPE (and become the benchmark's
   // error), not end the executable with SIGPIPE.
@@ -52,25 +48,48 @@ std::vector<Entry>& registry() {
   yb::describe_family(kFamily,
                       "threads vs processes: what a worker costs to start, to talk to and to keep alive, and "
                       "what it buys for CPU-bound work");
-  for (const Workload* workload : {&spawn_join, &ping_pong, &cpu_sum, &shared_counter, &memory_per_worker}) {
-    yb::describe_workload(kFamily, workload->name, workload->description);
-  }
   return true;
 }();
 
-using Body = std::function<void(benchmark::State&)>;
-using Params = std::vector<std::pair<std::string, std::string>>;
+// A workload's body that turns exceptions (a failed fork, pipe, mmap) into errors.
+template <class Function, class Body>
+typename yb::Workload<Function>::Body guarded(Body body) {
+  return [body](benchmark::State& state, const yb::Implementation&, const Function& start, const yb::Point& point,
+                const yb::Variant& variant) {
+    try {
+      body(state, start, point, variant);
+    } catch (const std::exception& error) {
+      state.SkipWithError(error.what());
+    }
+  };
+}
 
-// Registers one benchmark whose body turns exceptions (a failed fork, pipe, mmap) into errors.
-void add(const Workload& workload, const char* implementation, Params params, Body body) {
-  yb::register_benchmark({kFamily, workload.name, implementation, std::move(params)},
-                         [body = std::move(body)](benchmark::State& state) {
-                           try {
-                             body(state);
-                           } catch (const std::exception& error) {
-                             state.SkipWithError(error.what());
-                           }
-                         });
+WorkerKind kind_of(const yb::Variant& variant) {
+  for (const auto& [key, value] : variant.params) {
+    if (key == "worker") return value == to_string(WorkerKind::process) ? WorkerKind::process : WorkerKind::thread;
+  }
+  throw std::invalid_argument("parallelism: a worker:<kind> variant is needed here");
+}
+
+const WorkList& work_list(const std::string& name) {
+  for (const WorkList& list : kWorkLists) {
+    if (name == list.name) return list;
+  }
+  throw std::invalid_argument("parallelism: no work list " + name);
+}
+
+Placement placement_of(const std::string& name) {
+  for (const Placement placement : kPlacements) {
+    if (name == to_string(placement)) return placement;
+  }
+  throw std::invalid_argument("parallelism: no placement " + name);
+}
+
+template <class Values>
+std::vector<std::string> texts(const Values& values) {
+  std::vector<std::string> all;
+  for (const auto& value : values) all.push_back(std::to_string(value));
+  return all;
 }
 
 std::optional<Switches> total_switches(const std::vector<TaskId>& tasks) {
@@ -143,17 +162,17 @@ benchmark::Counter bytes(double value) {
 
 // --- spawn_join -------------------------------------------------------------------------------
 
-void spawn_join_body(benchmark::State& state, const SpawnJoinImplementation& implementation, std::uint64_t mib) {
+void spawn_join_body(benchmark::State& state, SpawnJoinStart start, std::uint64_t mib) {
   // Touched before any worker starts, and kept until the body returns.
   const TouchedMemory parent_memory(static_cast<std::size_t>(mib) << 20);
-  const auto session = implementation.start();
+  const auto session = start();
   measure_session<false>(state, *session, {spawn_join_checksum(), 1});
   finish(state, *session);
 }
 
 // --- ping_pong --------------------------------------------------------------------------------
 
-void ping_pong_body(benchmark::State& state, const PingPongImplementation& implementation, Placement placement) {
+void ping_pong_body(benchmark::State& state, PingPongStart start, WorkerKind kind, Placement placement) {
   const std::vector<int> cpus = allowed_cpus();
   std::optional<int> self_cpu, peer_cpu;
   if (placement == Placement::same_cpu) {
@@ -167,7 +186,7 @@ void ping_pong_body(benchmark::State& state, const PingPongImplementation& imple
     peer_cpu = cpus[1];
   }
   const PinCallingThread pin(self_cpu);
-  const auto session = implementation.start(peer_cpu);
+  const auto session = start(kind, peer_cpu);
   measure_session<false>(state, *session, {ping_pong_checksum(), 1});
   if (!state.error_occurred()) {
     // Where each side ran, from an untimed pass in which the peer reports its CPU.
@@ -183,9 +202,8 @@ void ping_pong_body(benchmark::State& state, const PingPongImplementation& imple
 // --- cpu_sum ----------------------------------------------------------------------------------
 
 // The kernel run over `list` on the benchmark thread alone (no worker to start or talk to): the
-// best of three, measured in every call right after the workers' loop, not once per process: on
-// this project's KVM guests the same 100,000,000-number sum takes 28 ms or 51 ms depending on the
-// minute (host contention), and a reference from another minute made one worker's "speedup" 1.8.
+// best of three, measured in every call right after the workers' loop, not once per process: on a
+// shared machine the same sum's time changes from minute to minute (docs/notes/parallelism.md).
 double serial_seconds(const WorkList& list) {
   double best = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -199,15 +217,14 @@ double serial_seconds(const WorkList& list) {
   return best;
 }
 
-void cpu_sum_body(benchmark::State& state, const CpuSumImplementation& implementation, const WorkList& list,
-                  int workers) {
+void cpu_sum_body(benchmark::State& state, CpuSumStart start, const WorkList& list, int workers) {
   const auto cpus = allowed_cpus().size();
   if (static_cast<std::size_t>(workers) > cpus) {
     yb::skip(state,
              std::to_string(workers) + " workers need as many CPUs; this process may run on " + std::to_string(cpus));
     return;
   }
-  const auto session = implementation.start(workers, list.ns);
+  const auto session = start(workers, list.ns);
   const SessionRun run = measure_session<true>(
       state, *session, {cpu_sum_checksum(list.ns), static_cast<std::int64_t>(cpu_sum_items(list.ns))});
   if (!state.error_occurred() && run.operations > 0 && run.seconds > 0) {
@@ -223,8 +240,8 @@ void cpu_sum_body(benchmark::State& state, const CpuSumImplementation& implement
 
 // --- shared_counter ---------------------------------------------------------------------------
 
-void shared_counter_body(benchmark::State& state, const SharedCounterImplementation& implementation, int workers) {
-  const auto session = implementation.start(workers, kIncrementsPerWorker);
+void shared_counter_body(benchmark::State& state, SharedCounterStart start, WorkerKind kind, int workers) {
+  const auto session = start(kind, workers, kIncrementsPerWorker);
   measure_session<false>(state, *session,
                          {shared_counter_checksum(workers, kIncrementsPerWorker),
                           static_cast<std::int64_t>(shared_counter_checksum(workers, kIncrementsPerWorker))});
@@ -289,83 +306,134 @@ void probe_idle_memory(benchmark::State& state, IdleWorkers& session, WorkerKind
   if (tables) state.counters["page_table_per_worker_bytes"] = bytes(*tables / workers);
 }
 
-void memory_per_worker_body(benchmark::State& state, const MemoryPerWorkerImplementation& implementation, int workers) {
+void memory_per_worker_body(benchmark::State& state, const MemoryPerWorkerStart& implementation, int workers) {
   const auto session = implementation.start(workers);
   measure_session<false>(state, *session, {memory_per_worker_checksum(workers), workers});
   if (!state.error_occurred()) probe_idle_memory(state, *session, implementation.kind);
   finish(state, *session);
 }
 
-void describe(const char* name, const char* description) { yb::describe_implementation(kFamily, name, description); }
+}  // namespace
+
+const yb::Workload<SpawnJoinStart> spawn_join{
+    kFamily,
+    "spawn_join",
+    "start a worker that does nothing but hand back a token, and wait for it; parent_mib: memory the parent has "
+    "touched (fork copies its page tables, posix_spawn does not)",
+    {{"parent_mib", texts(kParentMiB)}},
+    guarded<SpawnJoinStart>([](benchmark::State& state, SpawnJoinStart start, const yb::Point& point,
+                               const yb::Variant&) { spawn_join_body(state, start, point.number("parent_mib")); }),
+    [](const yb::Point&) { return spawn_join_checksum(); }};
+
+// worker:<kind> comes first in the name: parallelism/ping_pong/pipe/worker:thread/placement:same_cpu.
+const yb::Workload<PingPongStart> ping_pong{
+    kFamily,
+    "ping_pong",
+    "one round trip between the benchmark thread and a peer (thread or process), both blocking; placement pins "
+    "both sides to one CPU, to two, or leaves them to the scheduler",
+    {{"placement", {"same_cpu", "cross_cpu", "unpinned"}}},
+    guarded<PingPongStart>(
+        [](benchmark::State& state, PingPongStart start, const yb::Point& point, const yb::Variant& variant) {
+          ping_pong_body(state, start, kind_of(variant), placement_of(point["placement"]));
+        }),
+    [](const yb::Point&) { return ping_pong_checksum(); },
+    0};
+
+const yb::Workload<CpuSumStart> cpu_sum{
+    kFamily,
+    "cpu_sum",
+    "the seed's work list, sum(range(1, n + 1)) per entry, shared among 1 or 2 workers through one compute "
+    "kernel; speedup and efficiency against the kernel run alone on the benchmark thread",
+    {{"list", {"seed", "balanced"}}, {"workers", texts(kCpuSumWorkers)}},
+    guarded<CpuSumStart>([](benchmark::State& state, CpuSumStart start, const yb::Point& point, const yb::Variant&) {
+      cpu_sum_body(state, start, work_list(point["list"]), static_cast<int>(point.number("workers")));
+    }),
+    [](const yb::Point& point) { return cpu_sum_checksum(work_list(point["list"]).ns); }};
+
+const yb::Workload<SharedCounterStart> shared_counter{
+    kFamily,
+    "shared_counter",
+    "W already-started workers each add 1 to one shared counter 100,000 times per operation (mutex or atomic; "
+    "for processes in shared memory)",
+    {{"workers", texts(kCounterWorkers)}},
+    guarded<SharedCounterStart>(
+        [](benchmark::State& state, SharedCounterStart start, const yb::Point& point, const yb::Variant& variant) {
+          shared_counter_body(state, start, kind_of(variant), static_cast<int>(point.number("workers")));
+        }),
+    [](const yb::Point& point) {
+      return shared_counter_checksum(static_cast<int>(point.number("workers")), kIncrementsPerWorker);
+    },
+    0};
+
+const yb::Workload<MemoryPerWorkerStart> memory_per_worker{
+    kFamily,
+    "memory_per_worker",
+    "start W workers that sit idle, then stop them; bytes_per_unit: the proportional set size (PSS) each idle "
+    "worker adds",
+    {{"workers", {std::uint64_t{kIdleWorkers}}}},
+    guarded<MemoryPerWorkerStart>(
+        [](benchmark::State& state, const MemoryPerWorkerStart& start, const yb::Point& point, const yb::Variant&) {
+          memory_per_worker_body(state, start, static_cast<int>(point.number("workers")));
+        }),
+    [](const yb::Point& point) { return memory_per_worker_checksum(static_cast<int>(point.number("workers"))); }};
+
+std::vector<std::vector<yb::Param>> worker_variants(std::initializer_list<WorkerKind> kinds) {
+  std::vector<std::vector<yb::Param>> all;
+  for (const WorkerKind kind : kinds) all.push_back({{"worker", to_string(kind)}});
+  return all;
+}
+
+namespace {
+
+// Every implementation of `workload` with its function, once per variant that applies.
+template <class Function, class Each>
+void for_each_implementation(const yb::Workload<Function>& workload, Each each) {
+  for (const yb::Implementation* implementation : yb::implementations(kFamily)) {
+    const Function* start = implementation->function(workload);
+    if (start == nullptr) continue;
+    for (const yb::Variant& variant : implementation->variants_of(workload)) each(*implementation, *start, variant);
+  }
+}
+
+template <class Function>
+std::vector<Implementing<Function>> implementing(const yb::Workload<Function>& workload) {
+  std::vector<Implementing<Function>> all;
+  for_each_implementation(workload,
+                          [&all](const yb::Implementation& implementation, Function start, const yb::Variant&) {
+                            all.push_back({implementation.name, start});
+                          });
+  return all;
+}
 
 }  // namespace
 
-bool register_spawn_join(const SpawnJoinImplementation& implementation) {
-  registry<SpawnJoinImplementation>().push_back(implementation);
-  describe(implementation.name, implementation.description);
-  for (const std::uint64_t mib : kParentMiB) {
-    add(spawn_join, implementation.name, {{"parent_mib", std::to_string(mib)}},
-        [implementation, mib](benchmark::State& state) { spawn_join_body(state, implementation, mib); });
-  }
-  return true;
+std::vector<Implementing<SpawnJoinStart>> spawn_join_implementations() { return implementing(spawn_join); }
+std::vector<Implementing<CpuSumStart>> cpu_sum_implementations() { return implementing(cpu_sum); }
+std::vector<MemoryPerWorkerImplementation> memory_per_worker_implementations() {
+  std::vector<MemoryPerWorkerImplementation> all;
+  for (const auto& [name, start] : implementing(memory_per_worker)) all.push_back({name, start.kind, start.start});
+  return all;
 }
 
-const std::vector<SpawnJoinImplementation>& spawn_join_implementations() { return registry<SpawnJoinImplementation>(); }
-
-bool register_ping_pong(const PingPongImplementation& implementation) {
-  registry<PingPongImplementation>().push_back(implementation);
-  describe(implementation.name, implementation.description);
-  for (const Placement placement : kPlacements) {
-    add(ping_pong, implementation.name,
-        {{"worker", to_string(implementation.kind)}, {"placement", to_string(placement)}},
-        [implementation, placement](benchmark::State& state) { ping_pong_body(state, implementation, placement); });
-  }
-  return true;
+std::vector<PingPongImplementation> ping_pong_implementations() {
+  std::vector<PingPongImplementation> all;
+  for_each_implementation(
+      ping_pong, [&all](const yb::Implementation& implementation, PingPongStart start, const yb::Variant& variant) {
+        const WorkerKind kind = kind_of(variant);
+        all.push_back({implementation.name, kind, [start, kind](std::optional<int> cpu) { return start(kind, cpu); }});
+      });
+  return all;
 }
 
-const std::vector<PingPongImplementation>& ping_pong_implementations() { return registry<PingPongImplementation>(); }
-
-bool register_cpu_sum(const CpuSumImplementation& implementation) {
-  registry<CpuSumImplementation>().push_back(implementation);
-  describe(implementation.name, implementation.description);
-  for (const WorkList& list : kWorkLists) {
-    for (const int workers : kCpuSumWorkers) {
-      add(cpu_sum, implementation.name, {{"list", list.name}, {"workers", std::to_string(workers)}},
-          [implementation, &list, workers](benchmark::State& state) {
-            cpu_sum_body(state, implementation, list, workers);
-          });
-    }
-  }
-  return true;
-}
-
-const std::vector<CpuSumImplementation>& cpu_sum_implementations() { return registry<CpuSumImplementation>(); }
-
-bool register_shared_counter(const SharedCounterImplementation& implementation) {
-  registry<SharedCounterImplementation>().push_back(implementation);
-  describe(implementation.name, implementation.description);
-  for (const int workers : kCounterWorkers) {
-    add(shared_counter, implementation.name,
-        {{"worker", to_string(implementation.kind)}, {"workers", std::to_string(workers)}},
-        [implementation, workers](benchmark::State& state) { shared_counter_body(state, implementation, workers); });
-  }
-  return true;
-}
-
-const std::vector<SharedCounterImplementation>& shared_counter_implementations() {
-  return registry<SharedCounterImplementation>();
-}
-
-bool register_memory_per_worker(const MemoryPerWorkerImplementation& implementation) {
-  registry<MemoryPerWorkerImplementation>().push_back(implementation);
-  describe(implementation.name, implementation.description);
-  add(memory_per_worker, implementation.name, {{"workers", std::to_string(kIdleWorkers)}},
-      [implementation](benchmark::State& state) { memory_per_worker_body(state, implementation, kIdleWorkers); });
-  return true;
-}
-
-const std::vector<MemoryPerWorkerImplementation>& memory_per_worker_implementations() {
-  return registry<MemoryPerWorkerImplementation>();
+std::vector<SharedCounterImplementation> shared_counter_implementations() {
+  std::vector<SharedCounterImplementation> all;
+  for_each_implementation(shared_counter, [&all](const yb::Implementation& implementation, SharedCounterStart start,
+                                                 const yb::Variant& variant) {
+    const WorkerKind kind = kind_of(variant);
+    all.push_back({implementation.name, kind,
+                   [start, kind](int workers, std::uint64_t increments) { return start(kind, workers, increments); }});
+  });
+  return all;
 }
 
 }  // namespace parallelism

@@ -55,17 +55,21 @@ class CpuSum final : public Session {
 
 constexpr const char* kDescription = "a std::thread per worker, started and joined inside the operation";
 
-[[maybe_unused]] const bool registered_spawn = register_spawn_join(
-    {"std_thread", kDescription, []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }});
-
-[[maybe_unused]] const bool registered_sum = register_cpu_sum(
-    {"std_thread", kDescription, [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
-       return std::make_unique<CpuSum>(workers, list);
-     }});
-
-[[maybe_unused]] const bool registered_memory = register_memory_per_worker(
-    {"std_thread", kDescription, WorkerKind::thread,
-     [](int workers) -> std::unique_ptr<IdleWorkers> { return std::make_unique<IdleThreads<std::thread>>(workers); }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "std_thread",
+    .description = kDescription,
+    .functions = {yb::implements(spawn_join,
+                                 []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }),
+                  yb::implements(cpu_sum,
+                                 [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
+                                   return std::make_unique<CpuSum>(workers, list);
+                                 }),
+                  yb::implements(memory_per_worker,
+                                 MemoryPerWorkerStart{WorkerKind::thread,
+                                                      [](int workers) -> std::unique_ptr<IdleWorkers> {
+                                                        return std::make_unique<IdleThreads<std::thread>>(workers);
+                                                      }})},
+});
 
 }  // namespace
 }  // namespace parallelism

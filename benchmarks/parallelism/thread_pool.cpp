@@ -113,18 +113,22 @@ class PoolSession final : public Session {
 
 constexpr const char* kDescription = "W threads started once, fed through a mutex + condition-variable task list";
 
-[[maybe_unused]] const bool registered_spawn =
-    register_spawn_join({"thread_pool", kDescription, []() -> std::unique_ptr<Session> {
-                           return std::make_unique<PoolSession>(1, std::vector<PoolTask>{{0, PoolTask::token, 0}});
-                         }});
-
-[[maybe_unused]] const bool registered_sum = register_cpu_sum(
-    {"thread_pool", kDescription, [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
-       std::vector<PoolTask> tasks;
-       for (std::size_t i = 0; i < list.size(); ++i)
-         tasks.push_back({static_cast<std::uint32_t>(i), PoolTask::sum, list[i]});
-       return std::make_unique<PoolSession>(workers, std::move(tasks));
-     }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "thread_pool",
+    .description = kDescription,
+    .functions = {yb::implements(
+                      spawn_join,
+                      []() -> std::unique_ptr<Session> {
+                        return std::make_unique<PoolSession>(1, std::vector<PoolTask>{{0, PoolTask::token, 0}});
+                      }),
+                  yb::implements(cpu_sum,
+                                 [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
+                                   std::vector<PoolTask> tasks;
+                                   for (std::size_t i = 0; i < list.size(); ++i)
+                                     tasks.push_back({static_cast<std::uint32_t>(i), PoolTask::sum, list[i]});
+                                   return std::make_unique<PoolSession>(workers, std::move(tasks));
+                                 })},
+});
 
 }  // namespace
 }  // namespace parallelism

@@ -53,9 +53,12 @@ class SpawnJoin final : public Session {
   char* argv_[3] = {name_, mode_, nullptr};
 };
 
-[[maybe_unused]] const bool registered =
-    register_spawn_join({"vfork", "vfork(2) + execve of a tiny static helper binary, waitpid",
-                         []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); }});
+YB_REGISTER_IMPLEMENTATION({
+    .name = "vfork",
+    .description = "vfork(2) + execve of a tiny static helper binary, waitpid",
+    .functions = {yb::implements(spawn_join,
+                                 []() -> std::unique_ptr<Session> { return std::make_unique<SpawnJoin>(); })},
+});
 
 }  // namespace
 }  // namespace parallelism

@@ -31,11 +31,6 @@ const char* to_string(WorkerKind kind) { return kind == WorkerKind::thread ? "th
 
 void throw_errno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
 
-void Fd::reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 Pipe make_pipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe2");

@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "support.h"
+
 namespace parallelism {
 
 enum class WorkerKind { thread, process };
@@ -37,30 +39,7 @@ const char* to_string(WorkerKind kind);
 // Throws std::system_error naming `what` and errno.
 [[noreturn]] void throw_errno(const std::string& what);
 
-// An owned file descriptor, closed when destroyed.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  void reset();
-
- private:
-  int fd_ = -1;
-};
+using yb::Fd;  // harness/support.h
 
 struct Pipe {
   Fd read;

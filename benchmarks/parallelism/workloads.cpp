@@ -1,5 +1,7 @@
 #include "parallelism/workloads.h"
 
+#include "support.h"
+
 namespace parallelism {
 
 std::uint64_t spawn_join_checksum() { return kSpawnToken; }
@@ -15,20 +17,9 @@ const char* to_string(Placement placement) {
 
 std::uint64_t ping_pong_checksum() { return pong(kPing); }
 
-namespace {
-
-// The value is unknown to the optimiser, so the loop cannot become a closed form; it costs no
-// instruction.
-inline std::uint64_t opaque(std::uint64_t value) {
-  asm volatile("" : "+r"(value));
-  return value;
-}
-
-}  // namespace
-
 std::uint64_t sum_to(std::uint64_t n) {
   std::uint64_t total = 0;
-  for (std::uint64_t x = 1; x <= n; ++x) total += opaque(x);
+  for (std::uint64_t x = 1; x <= n; ++x) total += yb::opaque(x);
   return total;
 }
 

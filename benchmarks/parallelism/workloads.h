@@ -12,32 +12,6 @@
 
 namespace parallelism {
 
-struct Workload {
-  const char* name;
-  const char* description;
-};
-
-inline constexpr Workload spawn_join{
-    "spawn_join",
-    "start a worker that does nothing but hand back a token, and wait for it; parent_mib: memory the parent has "
-    "touched (fork copies its page tables, posix_spawn does not)"};
-inline constexpr Workload ping_pong{
-    "ping_pong",
-    "one round trip between the benchmark thread and a peer (thread or process), both blocking; placement pins "
-    "both sides to one CPU, to two, or leaves them to the scheduler"};
-inline constexpr Workload cpu_sum{
-    "cpu_sum",
-    "the seed's work list, sum(range(1, n + 1)) per entry, shared among 1 or 2 workers through one compute "
-    "kernel; speedup and efficiency against the kernel run alone on the benchmark thread"};
-inline constexpr Workload shared_counter{
-    "shared_counter",
-    "W already-started workers each add 1 to one shared counter 100,000 times per operation (mutex or atomic; "
-    "for processes in shared memory)"};
-inline constexpr Workload memory_per_worker{
-    "memory_per_worker",
-    "start W workers that sit idle, then stop them; bytes_per_unit: the proportional set size (PSS) each idle "
-    "worker adds"};
-
 // --- spawn_join -------------------------------------------------------------------------------
 // What a spawned worker hands back: a thread stores it, a process exits with it as its status.
 inline constexpr std::uint64_t kSpawnToken = 42;

@@ -17,6 +17,7 @@ class Description:
     text: str = ""
     workloads: dict = field(default_factory=dict)  # name -> text
     implementations: dict = field(default_factory=dict)  # name -> text
+    not_implemented: dict = field(default_factory=dict)  # implementation -> [workloads it does not implement]
 
 
 def executables(preset: str = "release") -> dict:
@@ -68,8 +69,11 @@ def describe(executable: pathlib.Path) -> Description:
     out = subprocess.run([str(executable), "--yb_list"], capture_output=True, text=True, check=True).stdout
     description = Description()
     for line in out.splitlines():
-        kind, path, text = line.split("\t", 2)
-        if kind == "family":
+        kind, path, text = (line.split("\t", 2) + [""])[:3]
+        if kind == "not_implemented":  # family/workload/implementation, no text
+            _, workload, implementation = path.split("/", 2)
+            description.not_implemented.setdefault(implementation, []).append(workload)
+        elif kind == "family":
             description.text = text
         elif kind == "workload":
             description.workloads[path.split("/", 1)[1]] = text

@@ -1,4 +1,5 @@
-"""`yieldbench list`: families, workloads and implementations, each with a one-line description."""
+"""`yieldbench list`: families, workloads and implementations, each with a one-line description, and the
+workloads each implementation does not implement."""
 import argparse
 from dataclasses import dataclass
 
@@ -21,19 +22,27 @@ def options_from(args: argparse.Namespace) -> Options:
     return Options(options.split_list(args.family))
 
 
+def lines(family: str, description: families.Description) -> list:
+    """What `list` prints for one family."""
+    out = [f"{family}: {description.text}"]
+    for heading, entries in (
+        ("workloads", description.workloads),
+        ("implementations", description.implementations),
+    ):
+        out.append(f"  {heading}:")
+        width = max(map(len, entries), default=0)
+        for name, text in entries.items():
+            out.append(f"    {name.ljust(width)}  {text}")
+            if heading == "implementations" and description.not_implemented.get(name):
+                missing = ", ".join(description.not_implemented[name])
+                out.append(f"    {''.ljust(width)}  not implemented: {missing}")
+    out.append("")
+    return out
+
+
 def execute(opts: Options) -> int:
     build.bootstrap()
     build.build("release")
     for family, executable in families.choose(families.executables("release"), list(opts.family)).items():
-        description = families.describe(executable)
-        print(f"{family}: {description.text}")
-        for heading, entries in (
-            ("workloads", description.workloads),
-            ("implementations", description.implementations),
-        ):
-            print(f"  {heading}:")
-            width = max(map(len, entries), default=0)
-            for name, text in entries.items():
-                print(f"    {name.ljust(width)}  {text}")
-        print()
+        print("\n".join(lines(family, families.describe(executable))))
     return 0

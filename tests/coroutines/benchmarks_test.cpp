@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "measure.h"
+#include "registration.h"
 #include "registry.h"
 
 namespace {
@@ -30,6 +31,7 @@ void register_once() {
     char* argv[] = {program, min_time, nullptr};
     benchmark::Initialize(&argc, argv);
     yb::measure_settings().latency_seconds = 0.001;
+    yb::register_implementations();
     yb::register_all_with_google_benchmark();
     return true;
   }();

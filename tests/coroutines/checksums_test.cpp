@@ -40,7 +40,7 @@ TEST(CoroutinesReference, RoundRobinChecksumDependsOnTheOrder) {
 
 TEST(CoroutinesImplementations, AllFiveAreRegisteredOnce) {
   std::set<std::string> names;
-  for (const auto& implementation : coroutines::implementations()) names.insert(implementation.name);
+  for (const auto* implementation : coroutines::implementations()) names.insert(implementation->name);
   EXPECT_EQ(names.size(), coroutines::implementations().size());
   for (const char* expected : {"boost_fiber", "ucontext", "cxx20_coroutine", "state_machine", "thread_handoff"}) {
     EXPECT_TRUE(names.count(expected)) << expected;
@@ -48,10 +48,12 @@ TEST(CoroutinesImplementations, AllFiveAreRegisteredOnce) {
 }
 
 TEST(CoroutinesImplementations, EveryOneImplementsEveryWorkload) {
-  for (const auto& implementation : coroutines::implementations()) {
+  for (const auto* implementation : coroutines::implementations()) {
     for (const coroutines::Workload* workload : coroutines::all_workloads) {
-      EXPECT_NE(implementation.run(*workload), nullptr) << implementation.name << " " << workload->name;
-      EXPECT_FALSE(implementation.variants_of(*workload).empty()) << implementation.name << " " << workload->name;
+      EXPECT_NE(coroutines::run_of(*implementation, *workload), nullptr)
+          << implementation->name << " " << workload->name();
+      EXPECT_FALSE(coroutines::variants_of(*implementation, *workload).empty())
+          << implementation->name << " " << workload->name();
     }
   }
 }
@@ -62,7 +64,7 @@ TEST_P(ChecksumsOf, MatchesTheReferenceChecksums) {
   const Subject& subject = GetParam();
   for (const coroutines::Workload* workload : coroutines::all_workloads) {
     if (!coroutines::testing::runs(subject, *workload)) continue;
-    const coroutines::Run run = subject.implementation->run(*workload);
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, *workload);
     for (const coroutines::Size size : coroutines::testing::small_sizes(*workload)) {
       EXPECT_EQ(run(size, subject.variant), coroutines::checksum(*workload, size))
           << coroutines::testing::size_text(*workload, size);

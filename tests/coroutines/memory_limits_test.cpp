@@ -41,16 +41,13 @@ TEST(CoroutinesMemoryLimit, AnEstimateBeyondTheBudgetNamesTheSizeTheEstimateAndT
 TEST(CoroutinesMemoryLimit, AMillionStackfulCoroutinesAreSkippedForMemory) {
   int checked = 0;
   for (const testing::Subject& subject : testing::subjects()) {
-    const Implementation& implementation = *subject.implementation;
+    const yb::Implementation& implementation = *subject.implementation;
     const std::string name = implementation.name;
     if (name != "ucontext" && name != "boost_fiber") continue;
-    if (implementation.variant_param != nullptr &&
-        std::string(implementation.variants.at(subject.variant)) == "protected") {
-      continue;
-    }
+    if (subject.variant_value() == "protected") continue;
     if (!testing::runs(subject, alive_many)) continue;
-    ASSERT_NE(implementation.limit, nullptr) << subject.name();
-    const std::string reason = implementation.limit(alive_many, kMillion, subject.variant);
+    ASSERT_NE(implementation.unavailable, nullptr) << subject.name();
+    const std::string reason = unavailable_reason(implementation, alive_many, kMillion, subject.variant);
     EXPECT_EQ(reason.rfind("k=1000000: ~", 0), 0u) << subject.name() << ": " << reason;
     EXPECT_NE(reason.find(" resident ("), std::string::npos) << subject.name() << ": " << reason;
     EXPECT_NE(reason.find("budget of " + format_bytes(static_cast<double>(resident_budget_bytes()))), std::string::npos)
@@ -63,10 +60,10 @@ TEST(CoroutinesMemoryLimit, AMillionStackfulCoroutinesAreSkippedForMemory) {
 // The sizes the tests run stay within the budget: the limit skips only what cannot fit.
 TEST(CoroutinesMemoryLimit, SmallSizesAreNeverSkippedForMemory) {
   for (const testing::Subject& subject : testing::subjects()) {
-    const Implementation& implementation = *subject.implementation;
-    if (implementation.limit == nullptr || !testing::runs(subject, alive_many)) continue;
+    const yb::Implementation& implementation = *subject.implementation;
+    if (implementation.unavailable == nullptr || !testing::runs(subject, alive_many)) continue;
     for (const Size size : testing::small_sizes(alive_many)) {
-      const std::string reason = implementation.limit(alive_many, size, subject.variant);
+      const std::string reason = unavailable_reason(implementation, alive_many, size, subject.variant);
       EXPECT_EQ(reason.find(" resident ("), std::string::npos)
           << subject.name() << " " << testing::size_text(alive_many, size) << ": " << reason;
     }

@@ -1,6 +1,5 @@
 // Every thread, file descriptor, mapping, stack and frame an implementation creates is gone when
 // its operation returns: counted before and after running every workload.
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <malloc.h>
 
@@ -12,6 +11,7 @@
 #include "coroutines/implementation.h"
 #include "coroutines/workloads.h"
 #include "heap_counter.h"
+#include "leak_audit.h"
 #include "rss_probe.h"
 #include "test_support.h"
 
@@ -29,20 +29,14 @@ constexpr const char* kSanitizerAllocator = "the sanitizer's allocator, not glib
 constexpr const char* kSanitizerAllocator = nullptr;
 #endif
 
-std::int64_t entries(const char* directory) {
-  DIR* dir = opendir(directory);
-  if (dir == nullptr) return -1;
-  std::int64_t count = 0;
-  while (const dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count - (std::string(directory) == "/proc/self/fd" ? 1 : 0);  // the DIR's own descriptor
-}
+// Threads and descriptors from the harness's leak audit census, counted and freed before malloc's
+// figure is read.
+std::int64_t threads_now() { return static_cast<std::int64_t>(yb::leak_audit::Census::take().threads.size()); }
+std::int64_t fds_now() { return static_cast<std::int64_t>(yb::leak_audit::Census::take().fds.size()); }
 
 struct Resources {
-  std::int64_t threads = entries("/proc/self/task");
-  std::int64_t fds = entries("/proc/self/fd");
+  std::int64_t threads = threads_now();
+  std::int64_t fds = fds_now();
   std::int64_t mappings = static_cast<std::int64_t>(coroutines::current_map_count());
   std::int64_t malloc_in_use = static_cast<std::int64_t>(mallinfo2().uordblks);  // malloc'ed stacks too
 };
@@ -51,7 +45,7 @@ struct Resources {
 void run_all(const Subject& subject) {
   for (const coroutines::Workload* workload : coroutines::all_workloads) {
     if (!coroutines::testing::runs(subject, *workload)) continue;
-    const coroutines::Run run = subject.implementation->run(*workload);
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, *workload);
     for (const coroutines::Size size : coroutines::testing::small_sizes(*workload)) {
       ASSERT_EQ(run(size, subject.variant), coroutines::checksum(*workload, size))
           << coroutines::testing::size_text(*workload, size);
@@ -107,7 +101,7 @@ TEST(AliveMany, ResidentSetReturnsToItsBaseline) {
   for (const Subject& subject : coroutines::testing::subjects()) {
     const std::string name = subject.implementation->name;
     if (name == "thread_handoff" || !coroutines::testing::runs(subject, coroutines::alive_many)) continue;
-    const coroutines::Run run = subject.implementation->run(coroutines::alive_many);
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, coroutines::alive_many);
     malloc_trim(0);
     const auto before = yb::rss::resident_bytes();
     ASSERT_TRUE(before.has_value());

@@ -16,16 +16,16 @@ namespace {
 
 using coroutines::testing::Subject;
 
-const coroutines::Implementation& implementation_named(const std::string& name) {
-  for (const auto& implementation : coroutines::implementations()) {
-    if (implementation.name == name) return implementation;
+const yb::Implementation& implementation_named(const std::string& name) {
+  for (const auto* implementation : coroutines::implementations()) {
+    if (implementation->name == name) return *implementation;
   }
   throw std::invalid_argument("no implementation " + name);
 }
 
-int variant_named(const coroutines::Implementation& implementation, const std::string& value) {
+int variant_named(const yb::Implementation& implementation, const std::string& value) {
   for (int i = 0; i < static_cast<int>(implementation.variants.size()); ++i) {
-    if (implementation.variants[i] == value) return i;
+    if (implementation.variants[i].front().second == value) return i;
   }
   throw std::invalid_argument("no variant " + value);
 }
@@ -48,14 +48,14 @@ TEST(ThreadHandoff, SwitchesAtLeastOncePerHandoffOnOneCpu) {
 
   for (const coroutines::Workload* workload : {&coroutines::switch_round_trip, &coroutines::send_receive}) {
     const yb::SystemCounters counters;
-    const std::uint64_t result = threads.run(*workload)({kRoundTrips}, same);
+    const std::uint64_t result = coroutines::run_of(threads, *workload)({kRoundTrips}, same);
     const yb::SystemUsage usage = counters.elapsed();
     EXPECT_EQ(result, coroutines::checksum(*workload, {kRoundTrips}));
-    EXPECT_GE(usage.ctx_voluntary, static_cast<std::int64_t>(kRoundTrips)) << workload->name;
+    EXPECT_GE(usage.ctx_voluntary, static_cast<std::int64_t>(kRoundTrips)) << workload->name();
     EXPECT_GE(usage.ctx_voluntary + usage.ctx_involuntary, static_cast<std::int64_t>(2 * kRoundTrips))
-        << workload->name;
+        << workload->name();
     if (usage.ctx_switches) {
-      EXPECT_GE(*usage.ctx_switches, static_cast<std::int64_t>(2 * kRoundTrips)) << workload->name;
+      EXPECT_GE(*usage.ctx_switches, static_cast<std::int64_t>(2 * kRoundTrips)) << workload->name();
     }
   }
 
@@ -74,15 +74,15 @@ TEST_P(SwitchesOf, SwitchesWithoutTheKernel) {
   const Subject& subject = GetParam();
   for (const coroutines::Workload* workload : {&coroutines::switch_round_trip, &coroutines::send_receive}) {
     if (!coroutines::testing::runs(subject, *workload)) continue;
-    const coroutines::Run run = subject.implementation->run(*workload);
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, *workload);
     run({kRoundTrips}, subject.variant);  // warm-up: the stack's first pages are not the point
     const yb::SystemCounters counters;
     const std::uint64_t result = run({kRoundTrips}, subject.variant);
     const yb::SystemUsage usage = counters.elapsed();
     EXPECT_EQ(result, coroutines::checksum(*workload, {kRoundTrips}));
-    EXPECT_LE(usage.ctx_voluntary, 2) << workload->name << ": a coroutine never blocks";
+    EXPECT_LE(usage.ctx_voluntary, 2) << workload->name() << ": a coroutine never blocks";
     EXPECT_LT(usage.ctx_voluntary + usage.ctx_involuntary, static_cast<std::int64_t>(kRoundTrips / 1000))
-        << workload->name;
+        << workload->name();
   }
 }
 

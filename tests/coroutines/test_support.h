@@ -13,15 +13,19 @@ namespace coroutines::testing {
 
 // One implementation with one of its variants (0 when it has none).
 struct Subject {
-  const Implementation* implementation;
+  const yb::Implementation* implementation;
   int variant;
 
   std::string name() const {
     std::string text = implementation->name;
-    if (implementation->variant_param != nullptr) {
-      text += std::string("_") + implementation->variant_param + "_" + implementation->variants.at(variant);
+    if (!implementation->variants.empty()) {
+      for (const auto& [key, value] : implementation->variants.at(variant)) text += "_" + key + "_" + value;
     }
     return text;
+  }
+  // The variant's value ("fixed", "same"), or empty.
+  std::string variant_value() const {
+    return implementation->variants.empty() ? "" : implementation->variants.at(variant).front().second;
   }
   friend void PrintTo(const Subject& subject, std::ostream* out) { *out << subject.name(); }
 };
@@ -29,13 +33,13 @@ struct Subject {
 // Every variant an implementation registers for at least one workload.
 inline std::vector<Subject> subjects() {
   std::vector<Subject> all;
-  for (const auto& implementation : implementations()) {
-    std::vector<bool> used(implementation.variants.empty() ? 1 : implementation.variants.size(), false);
+  for (const yb::Implementation* implementation : implementations()) {
+    std::vector<bool> used(implementation->variants.empty() ? 1 : implementation->variants.size(), false);
     for (const Workload* workload : all_workloads) {
-      for (const int variant : implementation.variants_of(*workload)) used.at(variant) = true;
+      for (const int variant : variants_of(*implementation, *workload)) used.at(variant) = true;
     }
     for (int variant = 0; variant < static_cast<int>(used.size()); ++variant) {
-      if (used[variant]) all.push_back({&implementation, variant});
+      if (used[variant]) all.push_back({implementation, variant});
     }
   }
   return all;
@@ -43,7 +47,7 @@ inline std::vector<Subject> subjects() {
 
 // Whether `subject` is registered for `workload` (e.g. stack:protected is not run for skynet).
 inline bool runs(const Subject& subject, const Workload& workload) {
-  for (const int variant : subject.implementation->variants_of(workload)) {
+  for (const int variant : variants_of(*subject.implementation, workload)) {
     if (variant == subject.variant) return true;
   }
   return false;
@@ -63,7 +67,7 @@ inline std::vector<Size> small_sizes(const Workload& workload) {
 }
 
 inline std::string size_text(const Workload& workload, Size size) {
-  std::string text = std::string(workload.name) + " " + workload.param + "=" + std::to_string(size.n);
+  std::string text = workload.name() + " " + workload.param + "=" + std::to_string(size.n);
   if (workload.second_param != nullptr) text += std::string(" ") + workload.second_param + "=" + std::to_string(size.m);
   return text;
 }

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "io/io_support.h"
 #include "io/load_generator.h"
 #include "io/workloads.h"
+#include "registration.h"
 
 namespace {
 
@@ -45,6 +48,31 @@ TEST(EchoServers, AllAreRegistered) {
   for (const char* expected : {"blocking_threads", "epoll", "io_uring", "coroutine_epoll", "fiber_epoll"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
+}
+
+// pipe_ping_pong's echo sides and file_read's readers register in parts beside their workload;
+// together with the servers, each name implements exactly these workloads.
+TEST(IoImplementations, EachImplementsItsWorkloads) {
+  std::map<std::string, std::set<std::string>> implemented;
+  for (const yb::Implementation* implementation : yb::implementations("io")) {
+    for (const auto& entry : implementation->functions)
+      implemented[implementation->name].insert(entry.workload->name());
+  }
+  const std::set<std::string> echo{"echo_tcp", "echo_unix"};
+  const std::set<std::string> echo_and_pipe{"echo_tcp", "echo_unix", "pipe_ping_pong"};
+  EXPECT_EQ(implemented, (std::map<std::string, std::set<std::string>>{
+                             {"blocking_threads", echo},
+                             {"epoll", echo_and_pipe},
+                             {"io_uring", {"echo_tcp", "echo_unix", "pipe_ping_pong", "file_read"}},
+                             {"coroutine_epoll", echo},
+                             {"fiber_epoll", echo},
+                             {"blocking", {"pipe_ping_pong"}},
+                             {"pread", {"file_read"}},
+                             {"thread_pool", {"file_read"}},
+                         }));
+  const auto missing = yb::not_implemented();
+  EXPECT_NE(std::find(missing.begin(), missing.end(), "io/echo_tcp/pread"), missing.end());
+  EXPECT_EQ(std::find(missing.begin(), missing.end(), "io/file_read/io_uring"), missing.end());
 }
 
 // Thread per connection states where it stops; the other servers take any count.

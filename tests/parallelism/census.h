@@ -1,7 +1,6 @@
 // What a test process holds: open fds, threads, and whether it has any child left.
 #pragma once
 
-#include <dirent.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -9,21 +8,13 @@
 #include <string>
 #include <thread>
 
+#include "leak_audit.h"
+
 namespace parallelism::testing {
 
-inline int count_entries(const char* directory) {
-  DIR* dir = ::opendir(directory);
-  if (dir == nullptr) return -1;
-  int count = 0;
-  while (const dirent* entry = ::readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  ::closedir(dir);
-  return count;
-}
-
-inline int open_fds() { return count_entries("/proc/self/fd"); }
-inline int threads() { return count_entries("/proc/self/task"); }
+// Counted from the harness's leak audit census (harness/leak_audit.h).
+inline int open_fds() { return static_cast<int>(yb::leak_audit::Census::take().fds.size()); }
+inline int threads() { return static_cast<int>(yb::leak_audit::Census::take().threads.size()); }
 
 // The thread count once exiting threads are gone, waiting up to a second for it to reach
 // `expected`: pthread_join returns when the kernel clears the thread's tid, a moment before the

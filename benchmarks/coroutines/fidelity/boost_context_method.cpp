@@ -102,8 +102,9 @@ int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 9;
   constexpr std::uint64_t kJobs = 1'000'000;
   coroutines::Run suite = nullptr;
-  for (const auto& implementation : coroutines::implementations()) {
-    if (std::string(implementation.name) == "boost_fiber") suite = implementation.switch_round_trip;
+  for (const yb::Implementation* implementation : coroutines::implementations()) {
+    if (implementation->name == "boost_fiber")
+      suite = coroutines::run_of(*implementation, coroutines::switch_round_trip);
   }
   if (suite == nullptr) {
     std::fprintf(stderr, "boost_fiber is not registered\n");
