@@ -15,6 +15,7 @@
 #include "registry.h"
 #include "reporters.h"
 #include "run_context.h"
+#include "supervision.h"
 
 namespace {
 
@@ -94,6 +95,7 @@ Options take_yieldbench_flags(int* argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  yb::stay_with_supervisor();  // first: nothing may outlive a killed supervisor
   const Options options = take_yieldbench_flags(&argc, argv);
   yb::pin_cold_allocator_policy();
   yb::register_all_with_google_benchmark();

@@ -7,6 +7,9 @@ group (its workers and children included). When the executable dies inside a ben
 exit status), that benchmark is recorded as failed with the reason and the executable is started again
 on the benchmarks not yet done, so the family's other results are kept.
 
+Each executable is told this process's pid and given the read end of a pipe whose write end only this
+process holds: it dies with this process, and so does everything it started (harness/supervision.h).
+
 Result files are flushed after every benchmark, so a killed executable's file holds every finished one;
 `ybresults.read_partial` recovers them from the unterminated JSON.
 """
@@ -144,14 +147,36 @@ def _ended_how(status: int) -> str:
 def _supervise(command, stderr, budget_seconds, shown, environment=None):
     """Runs one start of a family executable; returns (exit status, the benchmark it was in when it ended
     or None, whether the watchdog ended it)."""
-    child = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        cwd=paths.REPO_ROOT,
-        start_new_session=True,  # its own process group: ended whole, and Ctrl-C is ours
-        env={**os.environ, **environment} if environment else None,
-    )
+    # The executable's guardian (harness/supervision.h) ends its process group when this pipe's write end
+    # closes: when this process dies by any signal, SIGKILL included, or once the executable is reaped.
+    watch_read, watch_write = os.pipe()  # not inheritable: only this process holds the write end
+    try:
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            cwd=paths.REPO_ROOT,
+            start_new_session=True,  # its own process group: ended whole, and Ctrl-C is ours
+            env={
+                **os.environ,
+                **(environment or {}),
+                "YB_SUPERVISOR_PID": str(os.getpid()),
+                "YB_SUPERVISOR_FD": str(watch_read),
+            },
+            pass_fds=(watch_read,),
+        )
+    except BaseException:
+        os.close(watch_write)
+        raise
+    finally:
+        os.close(watch_read)
+    try:
+        return _watch(child, budget_seconds, shown)
+    finally:
+        os.close(watch_write)
+
+
+def _watch(child, budget_seconds, shown):
     spent = {}  # seconds of calls so far, per benchmark
     current, call_started = None, 0.0
     last_line = time.monotonic()  # outside any benchmark (start-up, between benchmarks) the budget runs from here
