@@ -25,6 +25,7 @@ import ybresults
 from ybresults import names, progress
 
 from . import paths
+from .errors import SetupError
 
 
 class Interrupted(Exception):
@@ -89,7 +90,19 @@ class FamilyRun:
                     raw.unlink(missing_ok=True)
                     if document is not None:
                         self.documents.append(document)
+                if status == -signal.SIGXFSZ:  # not the benchmark's fault: the machine's file size limit
+                    raise SetupError(
+                        f"{raw}: {executable.name} was killed by SIGXFSZ writing its results "
+                        "(a file size limit reached)"
+                    )
                 if status == 0:
+                    if document is None or (document.get("context") or {}).get("truncated"):
+                        # It finished, yet its file is cut short: the disk is full (or a file size limit hit),
+                        # and the run's own results would be next. Said as one line, before anything is lost.
+                        raise SetupError(
+                            f"{raw}: {executable.name} finished but its results file is cut short "
+                            "(is the disk full, or a file size limit reached?)"
+                        )
                     break
                 ended = f"{executable.name} {_ended_how(status)}"
                 if culprit is None:
