@@ -40,7 +40,7 @@ void print_help() {
       "  --yb_perf_control=FD[,ACK] write 'enable'/'disable' to FD around each timed loop (perf record\n"
       "                             --control fd:..., --delay=-1) and await perf's ack on ACK\n\n"
       "Every benchmark is audited for leaks: a call that leaves an fd, a child process or a thread behind\n"
-      "ends with an error naming it. YB_FAILPOINT=ACTION@NAME (hang, crash, exit, leak_fd) makes a\n"
+      "ends with an error naming it. YB_FAILPOINT=ACTION@NAME (hang, crash, exit, noisy:MB, leak_fd) makes a\n"
       "benchmark misbehave on purpose, for the suite's own tests.\n\n"
       "Google Benchmark flags:\n",
       yb::measure_settings().latency_seconds);

@@ -9,6 +9,7 @@ on the benchmarks not yet done, so the family's other results are kept.
 
 Each executable is told this process's pid and given the read end of a pipe whose write end only this
 process holds: it dies with this process, and so does everything it started (harness/supervision.h).
+Its stderr, and any stdout line that is not a progress line, go to the family's log, bounded (BoundedLog).
 
 Result files are flushed after every benchmark, so a killed executable's file holds every finished one;
 `ybresults.read_partial` recovers them from the unterminated JSON.
@@ -70,7 +71,7 @@ class FamilyRun:
         remaining = list(planned)
         log = run_dir / f"{self.family}.stderr.log"
         attempt = 0
-        with open(log, "w", encoding="utf-8") as stderr:
+        with BoundedLog(log) as stderr:
             while remaining:
                 attempt += 1
                 raw = run_dir / f".{self.family}.{attempt}.gb.json"
@@ -130,6 +131,66 @@ class FamilyRun:
             log.unlink()
 
 
+class BoundedLog:
+    """A family's failure log: what its executable writes to stderr, and any line on stdout that is not a
+    progress line. Bounded, so a benchmark that writes megabytes costs no more than this: the first HEAD
+    bytes, then a line saying how much was left out, then the last TAIL bytes (where a crash says why)."""
+
+    HEAD = 256 * 1024
+    TAIL = 256 * 1024
+
+    def __init__(self, path: pathlib.Path):
+        self.path = path
+        self._file = open(path, "wb")
+        self._written = 0
+        self._tail = bytearray()
+        self._dropped = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *rest):
+        try:
+            self.close()
+        except OSError:
+            if kind is None:  # else what is already on its way out says more
+                raise
+
+    def write(self, data: bytes) -> None:
+        room = self.HEAD - self._written
+        if room > 0:
+            self._checked(self._file.write, data[:room])
+            self._written += min(room, len(data))
+            data = data[room:]
+        if data:
+            self._tail += data
+            if len(self._tail) > self.TAIL:
+                excess = len(self._tail) - self.TAIL
+                del self._tail[:excess]
+                self._dropped += excess
+
+    def close(self) -> None:
+        if self._file.closed:
+            return
+        try:
+            if self._dropped:
+                self._checked(self._file.write, f"\n[... {self._dropped} bytes left out ...]\n".encode())
+            self._checked(self._file.write, bytes(self._tail))
+            self._checked(self._file.flush)
+        finally:
+            try:
+                self._file.close()
+            except OSError:
+                pass  # said by the flush above
+
+    def _checked(self, write, *data) -> None:
+        """A full disk is said of this log's path, the one line a reader needs."""
+        try:
+            write(*data)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(self.path)) from None
+
+
 def failure_entry(failure: dict) -> dict:
     """A failed benchmark as Google Benchmark writes an errored one, so reports and the gate show it."""
     return {
@@ -167,7 +228,7 @@ def _supervise(command, stderr, budget_seconds, shown, environment=None):
         child = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
-            stderr=stderr,
+            stderr=subprocess.PIPE,
             cwd=paths.REPO_ROOT,
             start_new_session=True,  # its own process group: ended whole, and Ctrl-C is ours
             env={
@@ -184,46 +245,57 @@ def _supervise(command, stderr, budget_seconds, shown, environment=None):
     finally:
         os.close(watch_read)
     try:
-        return _watch(child, budget_seconds, shown)
+        return _watch(child, stderr, budget_seconds, shown)
     finally:
         os.close(watch_write)
 
 
-def _watch(child, budget_seconds, shown):
+def _watch(child, log, budget_seconds, shown):
     spent = {}  # seconds of calls so far, per benchmark
     current, call_started = None, 0.0
     last_line = time.monotonic()  # outside any benchmark (start-up, between benchmarks) the budget runs from here
     timed_out = False
     selector = selectors.DefaultSelector()
     selector.register(child.stdout, selectors.EVENT_READ)
+    selector.register(child.stderr, selectors.EVENT_READ)
+    open_pipes = 2
     pending = b""
     try:
-        while True:
+        while open_pipes:
             now = time.monotonic()
             used = spent.get(current, 0.0) + now - call_started if current is not None else now - last_line
             if used > budget_seconds:
                 timed_out = True
                 _end_group(child)
+                _drain(selector, log)
                 break
-            if not selector.select(timeout=max(0.05, min(budget_seconds - used, 1.0))):
-                continue
-            chunk = os.read(child.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                event = progress.parse_line(line.decode("utf-8", "replace"))
-                if event is None:
+            for key, _ in selector.select(timeout=max(0.05, min(budget_seconds - used, 1.0))):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    open_pipes -= 1
                     continue
-                now = last_line = time.monotonic()
-                if current is not None:
-                    spent[current] = spent.get(current, 0.0) + now - call_started
-                if event.running:
-                    current, call_started = event.name, now
-                else:
-                    current = None
-                    shown.finished(event.name, event.status)
+                if key.fileobj is child.stderr:
+                    log.write(chunk)
+                    continue
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                if len(pending) > _LONGEST_LINE:  # no progress line is this long: the log keeps it, bounded
+                    log.write(pending)
+                    pending = b""
+                for line in lines:
+                    event = progress.parse_line(line.decode("utf-8", "replace"))
+                    if event is None:
+                        log.write(line + b"\n")
+                        continue
+                    now = last_line = time.monotonic()
+                    if current is not None:
+                        spent[current] = spent.get(current, 0.0) + now - call_started
+                    if event.running:
+                        current, call_started = event.name, now
+                    else:
+                        current = None
+                        shown.finished(event.name, event.status)
         status = child.wait()
     except BaseException:
         _end_group(child)  # ours, by its process group: an interrupted run leaves no benchmark behind
@@ -231,7 +303,23 @@ def _watch(child, budget_seconds, shown):
     finally:
         selector.close()
         child.stdout.close()
+        child.stderr.close()
     return status, current, timed_out
+
+
+_LONGEST_LINE = 64 * 1024
+
+
+def _drain(selector, log) -> None:
+    """What the ended group had written still sits in the pipes: into the log, for a second at most."""
+    deadline = time.monotonic() + 1.0
+    while selector.get_map() and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=0.1):
+            chunk = os.read(key.fd, 65536)
+            if not chunk:
+                selector.unregister(key.fileobj)
+            else:
+                log.write(chunk)
 
 
 def _end_group(child: subprocess.Popen) -> None:

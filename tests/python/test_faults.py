@@ -1,5 +1,5 @@
 """Faults a CI machine brings, each created for real: a full disk (RLIMIT_FSIZE), two runs into one results
-folder at once. (SIGKILL of the supervisor:
+folder at once, and a benchmark that floods stderr and its progress channel. (SIGKILL of the supervisor:
 test_faults_orphans.py; any input: test_faults_inputs.py; the soak: test_faults_soak.py.)"""
 import json
 import os
@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 import ybresults
+from ybcli import supervisor
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 YIELDBENCH = str(REPO_ROOT / "scripts" / "yieldbench")
@@ -127,6 +128,33 @@ def test_two_runs_at_once_into_one_folder_both_finish_apart(tmp_path):
     last = max(runs, key=lambda run: (run / "results.json").stat().st_mtime_ns)
     assert os.readlink(out / "latest") == last.name
     assert not [path for path in out.iterdir() if path.name.startswith(".latest.") and path.is_symlink()]
+
+
+def test_a_loud_benchmark_is_kept_bounded_in_the_log_and_stalls_nothing(tmp_path):
+    done = run_cmd(tmp_path, THREE, environment={"YB_FAILPOINT": f"noisy:8@{ITERATOR}"})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    document = json.loads((tmp_path / "latest" / "results.json").read_text())
+    names = {entry["run_name"] for entry in document["benchmarks"] if not entry.get("error_occurred")}
+    assert names == {CALLBACK, ITERATOR, RANGES}
+    log = tmp_path / "latest" / "generators.stderr.log"
+    assert log.stat().st_size <= supervisor.BoundedLog.HEAD + supervisor.BoundedLog.TAIL + 100
+    text = log.read_bytes()
+    assert b"bytes left out" in text
+    assert b"YB_FAILPOINT: noise" in text or b"xxxx" in text
+    assert text.rstrip().endswith(f"YB_FAILPOINT: {ITERATOR} was noisy and goes on".encode())
+
+
+def test_the_bounded_log_keeps_head_and_tail(tmp_path):
+    log = supervisor.BoundedLog(tmp_path / "log")
+    log.write(b"h" * supervisor.BoundedLog.HEAD)
+    for _ in range(100):
+        log.write(b"m" * 10000)
+    log.write(b"the end\n")
+    log.close()
+    text = (tmp_path / "log").read_bytes()
+    assert text.startswith(b"h" * supervisor.BoundedLog.HEAD + b"\n[... ")
+    assert text.endswith(b"the end\n")
+    assert len(text) < supervisor.BoundedLog.HEAD + supervisor.BoundedLog.TAIL + 100
 
 
 PUBLISH_ON_FULL_DISK = """
