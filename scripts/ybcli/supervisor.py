@@ -260,9 +260,16 @@ def _watch(child, log, budget_seconds, shown):
     selector.register(child.stderr, selectors.EVENT_READ)
     open_pipes = 2
     pending = b""
+    exited_at = None
     try:
         while open_pipes:
             now = time.monotonic()
+            # Once it has exited, what it wrote is read for a second more; a pipe held open past that by
+            # something it left behind is not waited for (the guardian ends that once this returns).
+            if exited_at is None and child.poll() is not None:
+                exited_at = now
+            if exited_at is not None and now - exited_at > 1.0:
+                break
             used = spent.get(current, 0.0) + now - call_started if current is not None else now - last_line
             if used > budget_seconds:
                 timed_out = True
@@ -296,6 +303,8 @@ def _watch(child, log, budget_seconds, shown):
                     else:
                         current = None
                         shown.finished(event.name, event.status)
+        if pending:
+            log.write(pending)
         status = child.wait()
     except BaseException:
         _end_group(child)  # ours, by its process group: an interrupted run leaves no benchmark behind
