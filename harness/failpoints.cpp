@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <utility>
 #include <vector>
 
@@ -62,6 +64,22 @@ std::uint64_t chain(std::uint64_t rounds) {
   return value;
 }
 
+double noisy_megabytes(const std::string& name) {
+  for (const auto& [action, benchmark] : requested()) {
+    if (benchmark == name && action.rfind("noisy:", 0) == 0) return std::strtod(action.c_str() + 6, nullptr);
+  }
+  return 0;
+}
+
+void write_all(int fd, const std::string& text) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t wrote = ::write(fd, text.data() + done, text.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) return;
+    done += static_cast<std::size_t>(wrote);
+  }
+}
+
 bool wanted(const std::string& action, const std::string& name) {
   for (const auto& [requested_action, benchmark] : requested()) {
     if (requested_action == action && benchmark == name) return true;
@@ -80,6 +98,18 @@ void before_call(const std::string& name) {
     std::fprintf(stderr, "YB_FAILPOINT: %s crashes\n", name.c_str());
     ::signal(SIGSEGV, SIG_DFL);
     ::raise(SIGSEGV);
+  }
+  if (const double megabytes = noisy_megabytes(name); megabytes > 0) {
+    // Whole lines on stdout after the progress lines already there, one of them 1 MiB long; then
+    // stderr, its last line last.
+    std::cout << std::flush;
+    const auto bytes = static_cast<std::size_t>(megabytes * 1024 * 1024);
+    const std::string junk(1024 * 1024, 'x');
+    const std::string line = "YB_FAILPOINT: noise " + std::string(1000, '.') + "\n";
+    for (std::size_t sent = 0; sent < bytes; sent += line.size()) write_all(STDOUT_FILENO, line);
+    write_all(STDOUT_FILENO, junk + "\n");
+    for (std::size_t sent = 0; sent < bytes; sent += junk.size()) write_all(STDERR_FILENO, junk);
+    write_all(STDERR_FILENO, "\nYB_FAILPOINT: " + name + " was noisy and goes on\n");
   }
   if (wanted("exit", name)) {
     std::fprintf(stderr, "YB_FAILPOINT: %s exits with status 3\n", name.c_str());

@@ -8,6 +8,8 @@
 //   crash    die of SIGSEGV
 //   exit     exit with status 3 at once
 //   leak_fd  open /dev/null and never close it (the leak audit's case)
+//   noisy:MB write MB MiB to stderr and MB MiB of other lines (one of 1 MiB) to stdout, the
+//            progress channel, then go on (the supervisor's bounded failure log)
 //   slow:PCT add calibrated extra work of PCT percent to each operation of its timed loop (the
 //            regression gate's own error-rate check, `yieldbench gate-check`)
 // Unset (always, outside tests), every call is a lookup in an empty list.
@@ -19,7 +21,7 @@
 
 namespace yb::failpoints {
 
-// Does what YB_FAILPOINT asks of the benchmark `name` before its body runs (hang, crash, exit).
+// Does what YB_FAILPOINT asks of the benchmark `name` before its body runs (hang, crash, noisy, exit).
 void before_call(const std::string& name);
 // ... and after it (leak_fd).
 void after_call(const std::string& name);

@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "reporters.h"
 #include "run_context.h"
+#include "supervision.h"
 
 namespace {
 
@@ -41,7 +42,7 @@ void print_help() {
       "  --yb_perf_control=FD[,ACK] write 'enable'/'disable' to FD around each timed loop (perf record\n"
       "                             --control fd:..., --delay=-1) and await perf's ack on ACK\n\n"
       "Every benchmark is audited for leaks: a call that leaves an fd, a child process or a thread behind\n"
-      "ends with an error naming it. YB_FAILPOINT=ACTION@NAME (hang, crash, exit, leak_fd) makes a\n"
+      "ends with an error naming it. YB_FAILPOINT=ACTION@NAME (hang, crash, exit, noisy:MB, leak_fd) makes a\n"
       "benchmark misbehave on purpose, for the suite's own tests.\n\n"
       "Google Benchmark flags:\n",
       yb::measure_settings().latency_seconds);
@@ -96,6 +97,7 @@ Options take_yieldbench_flags(int* argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  yb::stay_with_supervisor();  // first: nothing may outlive a killed supervisor
   const Options options = take_yieldbench_flags(&argc, argv);
   yb::pin_cold_allocator_policy();
   yb::register_implementations();

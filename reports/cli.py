@@ -76,13 +76,21 @@ def generate(paths: list, out_dir, quiet: bool = True) -> dict:
     return result
 
 
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def _one_line(text: str) -> str:
+    """A file name holding a line break must not split the one line an error is."""
+    return text.translate(_LINE_BREAKS)
+
+
 def main(argv: list = None) -> int:
     """Exit status: 0 report written, 2 bad input or unusable output folder (one line on stderr), 3 a bug."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser().parse_args(argv)
     except _UsageError as exc:
-        print(f"{PROG}: {exc} (see --help)", file=sys.stderr)
+        print(_one_line(f"{PROG}: {exc} (see --help)"), file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
@@ -90,7 +98,7 @@ def main(argv: list = None) -> int:
     try:
         generate(args.results, out, quiet=args.quiet)
     except ReportError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(_one_line(f"{PROG}: {exc}"), file=sys.stderr)
         return 2
     except Exception:  # a bug: exit 3, never 1 (which means a regression) nor 2 (which blames the input)
         traceback.print_exc()

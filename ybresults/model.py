@@ -185,7 +185,8 @@ def _measurements(entry: dict, where, run_name: str, counts_instructions: bool) 
     is_aggregate = entry.get("run_type", "iteration") == "aggregate"
     if not is_aggregate and "real_time" not in entry:
         raise ResultsError(where, f"benchmark '{run_name}' has no real_time")
-    if not is_aggregate and real is None and "real_time" not in (entry.get("omitted") or {}):
+    omitted = entry.get("omitted") if isinstance(entry.get("omitted"), dict) else {}
+    if not is_aggregate and real is None and "real_time" not in omitted:
         raise ResultsError(where, f"benchmark '{run_name}' has a real_time that is not a number")
     if entry.get("aggregate_unit") == "percentage":
         factor = 1.0  # a coefficient of variation: a ratio, whatever the time unit
@@ -193,7 +194,7 @@ def _measurements(entry: dict, where, run_name: str, counts_instructions: bool) 
         if real is not None:
             found["instructions"] = real
         return found
-    elif unit in TIME_UNIT_NS:
+    elif isinstance(unit, str) and unit in TIME_UNIT_NS:
         factor = TIME_UNIT_NS[unit]
     else:
         raise ResultsError(where, f"benchmark '{run_name}' has an unknown time_unit {unit!r}")

@@ -78,7 +78,8 @@ def upgrade(document: dict) -> dict:
         meta = _scrub(document["yieldbench"], "/yieldbench", omitted)
         meta["schema_version"] = schema.SCHEMA_VERSION
         if omitted:
-            meta["omitted"] = {**(meta.get("omitted") or {}), **omitted}
+            earlier = meta.get("omitted") if isinstance(meta.get("omitted"), dict) else {}
+            meta["omitted"] = {**earlier, **omitted}
         upgraded["yieldbench"] = meta
     return upgraded
 

@@ -8,7 +8,7 @@ from . import strict
 
 
 def write(path, document: dict, compact_entries: bool = False) -> None:
-    """Writes `document` to `path` atomically (OSError on failure, with `path` as it was)."""
+    """Writes `document` to `path` atomically; on failure an OSError naming `path`, and `path` as it was."""
     path = pathlib.Path(path)
     text = strict.dumps(document, compact_entries)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,6 +22,9 @@ def write(path, document: dict, compact_entries: bool = False) -> None:
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; results are for sharing
         os.replace(temporary, path)
+    except OSError as error:  # a full disk, a file size limit: said of the file being written, not the temporary
+        pathlib.Path(temporary).unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from None
     except BaseException:
         pathlib.Path(temporary).unlink(missing_ok=True)
         raise

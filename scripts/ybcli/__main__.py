@@ -24,6 +24,14 @@ from .errors import SetupError, UsageError
 
 EXIT_INTERNAL_ERROR = 3
 
+# Every character str.splitlines() breaks at: a file name or argument holding one must not split the one line.
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text) -> str:
+    """`text` with its line breaks written as escapes: bad input is said in exactly one line."""
+    return str(text).translate(_LINE_BREAKS)
+
 
 class OneLineParser(argparse.ArgumentParser):
     """Bad arguments are one line naming the problem, like every other bad input, not a usage block."""
@@ -96,16 +104,16 @@ def main(argv=None) -> int:
                 f"(see `yieldbench {args.command} --help`)"
             )
     except ArgumentsError as error:
-        print(error, file=sys.stderr)
+        print(one_line(error), file=sys.stderr)
         return 2
     try:
         return args.module.execute(args.module.options_from(args))
     except (UsageError, SetupError, ybresults.ResultsError, ybgate.GateError) as error:
-        print(f"yieldbench {args.command}: {error}", file=sys.stderr)
+        print(one_line(f"yieldbench {args.command}: {error}"), file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the command needed and no check above foresaw
         where = f"{error.filename}: " if error.filename else ""
-        print(f"yieldbench {args.command}: {where}{error.strerror or error}", file=sys.stderr)
+        print(one_line(f"yieldbench {args.command}: {where}{error.strerror or error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"yieldbench {args.command}: interrupted", file=sys.stderr)

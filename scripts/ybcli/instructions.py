@@ -161,9 +161,7 @@ def execute(opts) -> int:
         "not_measured": excluded,
     }
     merged = document(outputs, metadata)
-    written = run_dir / "results.json"
-    ybresults.write(written, merged)
-    runfolder.point_latest(results_root, run_dir)
+    written = runfolder.publish(results_root, run_dir, merged)
     print()
     print(render(ybresults.model.from_document(merged, written)))
     build.say(

@@ -192,16 +192,16 @@ def _run_suite(opts: Options) -> int:
         "command": runfolder.command_line(),
     }
     document = ybresults.merge(outputs, metadata)
-    written = run_dir / "results.json"
-    ybresults.write(written, document)
     if interrupted:
+        written = run_dir / "results.json"
+        ybresults.write(written, document)
         # The previous run stays the latest: a half run must not replace a whole one in charts and gates.
         build.say(
             f"interrupted by {interrupted}: wrote the {len(document['benchmarks'])} entries finished so far to "
             f"{paths.shown(written)}, marked partial; {paths.shown(results_root / 'latest')} is unchanged"
         )
         return 128 + signal.Signals[interrupted].value
-    runfolder.point_latest(results_root, run_dir)
+    written = runfolder.publish(results_root, run_dir, document)
 
     print()
     print(summary.render(ybresults.model.from_document(document, written)))

@@ -1,10 +1,14 @@
 """A run's folder under the results root: made before a run starts, `latest` repointed when it is whole."""
+import contextlib
+import fcntl
 import os
 import pathlib
 import shlex
 import sys
 import tempfile
 import time
+
+import ybresults
 
 from .errors import UsageError
 
@@ -37,8 +41,35 @@ def new_run_dir(results_root: pathlib.Path, profile: str):
     raise UsageError(f"cannot find a free run folder name under {results_root}")
 
 
+@contextlib.contextmanager
+def _latest_lock(results_root: pathlib.Path):
+    """Held while a run writes its results and repoints `latest`, so two runs into one results folder finish
+    one after the other: `latest` ends at the run whose results were written last."""
+    with open(results_root / ".latest.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def point_latest(results_root: pathlib.Path, run_dir: pathlib.Path) -> None:
     """Atomically repoints results_root/latest at run_dir (a relative symlink)."""
+    with _latest_lock(results_root):
+        _repoint(results_root, run_dir)
+
+
+def publish(results_root: pathlib.Path, run_dir: pathlib.Path, document: dict) -> pathlib.Path:
+    """Writes run_dir/results.json (atomically) and repoints `latest` at it, as one step against other runs.
+    A write that fails (a full disk) raises OSError naming the file and leaves `latest` where it was."""
+    written = run_dir / "results.json"
+    with _latest_lock(results_root):
+        ybresults.write(written, document)
+        _repoint(results_root, run_dir)
+    return written
+
+
+def _repoint(results_root: pathlib.Path, run_dir: pathlib.Path) -> None:
     link = results_root / "latest"
     temporary = results_root / f".latest.{os.getpid()}"
     temporary.unlink(missing_ok=True)
