@@ -161,6 +161,9 @@ def execute(opts) -> int:
     written = run_dir / "results.json"
     ybresults.write(written, merged)
     runfolder.point_latest(results_root, run_dir)
+    from . import history_cmd
+
+    history_cmd.record(written, opts.history, results_root)
     print()
     print(render(ybresults.model.from_document(merged, written)))
     build.say(
