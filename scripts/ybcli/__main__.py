@@ -10,6 +10,7 @@
   yieldbench profile  one benchmark under perf, callgrind or heaptrack
   yieldbench gate-check  the gate's own false-alarm and detection rates, measured
   yieldbench history  the results history: list, show, trend, changes, import, export
+  yieldbench bisect   the first commit where one benchmark got slower, by A/B measurements
 
 Exit status: 0 success, 1 a regression or failed tests, 2 bad input, 3 an internal error (a bug),
 130/143 interrupted."""
@@ -22,6 +23,7 @@ import ybresults
 
 from . import (
     baseline_cmd,
+    bisect_cmd,
     ci_cmd,
     compare_cmd,
     gate_check_cmd,
@@ -68,6 +70,10 @@ COMMANDS = {
     "history": (
         history_cmd,
         "the results history every run and ci records: list, show, trend, changes, import, export",
+    ),
+    "bisect": (
+        bisect_cmd,
+        "the first bad commit for one benchmark: commits built in worktrees, each A/B-measured against the good one",
     ),
     "profile": (
         profile,

@@ -35,6 +35,7 @@ def yieldbench(*args, timeout=900):
         ["history", "list", "--limit", "3"],
         ["history", "trend", "a/b/c", "x/y/z", "--counter", "heap_allocs"],
         ["history", "export", "--format", "json", "--shape", "bencher"],
+        ["bisect", "--good", "A", "--bad", "B", "--benchmark", "a/b/c", "--threshold", "3%"],
     ],
 )
 def test_every_command_builds_its_typed_options_from_its_own_parser(argv):
