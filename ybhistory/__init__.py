@@ -8,11 +8,34 @@
   export   CSV, github-action-benchmark's customSmallerIsBetter, Bencher's metric format
   scale    `python3 -m ybhistory.scale`: a synthetic 1,000-run history, its size and speed
 
-SQLAlchemy is imported here, so only the commands that use the history need it."""
+SQLAlchemy (half a second to import) is imported on first use of a name below, not by `import ybhistory` nor
+by ybhistory.errors: every yieldbench command knows HistoryError, only the history's users pay for SQLAlchemy."""
+import importlib
+
 from .errors import HistoryError
-from .record import RunRecord, from_results, primary
-from .schema import SCHEMA_VERSION
-from .store import ENV, Point, Recorded, Run, Store, shown, url_for
+
+_LAZY = {
+    "RunRecord": "record",
+    "from_results": "record",
+    "primary": "record",
+    "SCHEMA_VERSION": "schema",
+    "ENV": "store",
+    "Point": "store",
+    "Recorded": "store",
+    "Run": "store",
+    "Store": "store",
+    "shown": "store",
+    "url_for": "store",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name in ("schema", "store", "record", "changes", "trend", "export", "scale"):
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ybhistory' has no attribute '{name}'")
+
 
 __all__ = [
     "ENV",

@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 PENALTY_PER_LOG_N = 5.0
 MIN_SEGMENT = 3
@@ -107,6 +106,8 @@ def steps(name: str, points: list, penalty: float = None, min_change: float = MI
         change = level_after / level_before - 1
         if abs(change) < min_change:
             continue
+        from scipy import stats  # only where there is a step: a trend without one needs no scipy
+
         p = stats.mannwhitneyu(before, after, alternative="two-sided").pvalue
         point = points[start]
         found.append(

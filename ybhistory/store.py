@@ -321,7 +321,7 @@ def _record(connection, dialect: str, entry) -> Recorded:
             "repetition": index,
             "process": process,
             "value": value,
-            "counters": json.dumps(counters, sort_keys=True),
+            "counters": json.dumps(counters, sort_keys=True, separators=(",", ":")),
         }
         for b in entry.benchmarks
         for index, (value, process, counters) in enumerate(b.repetitions)

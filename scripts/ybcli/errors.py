@@ -9,9 +9,5 @@ class SetupError(Exception):
     """The machine cannot do what was asked: a package cannot be installed, the build fails."""
 
 
-try:  # the history's own error (ybhistory needs SQLAlchemy, which only the history commands import)
-    from ybhistory.errors import HistoryError
-except ImportError:  # pragma: no cover - ybhistory is in the checkout; kept importable without it
-
-    class HistoryError(Exception):
-        """A history problem: unreachable server, corrupt file, newer schema."""
+# The history's own error; ybhistory.errors imports nothing (SQLAlchemy comes only with the history's users).
+from ybhistory.errors import HistoryError  # noqa: E402,F401
