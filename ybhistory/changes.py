@@ -91,8 +91,11 @@ def noise(y: np.ndarray) -> float:
     return max(1.4826 * mad / math.sqrt(2), NOISE_FLOOR)
 
 
-def steps(name: str, points: list, penalty: float = None, min_change: float = MIN_CHANGE) -> list:
-    """The Steps of one benchmark's history (store.Point list, oldest first)."""
+def steps(
+    name: str, points: list, penalty: float = None, min_change: float = MIN_CHANGE, confidence: bool = True
+) -> list:
+    """The Steps of one benchmark's history (store.Point list, oldest first); without `confidence`, each
+    step's confidence is NaN and scipy is not imported (half a second: `history trend` shows no confidence)."""
     medians = [point.median for point in points]
     if len(medians) < 2 * MIN_SEGMENT or min(medians) <= 0:
         return []
@@ -106,9 +109,11 @@ def steps(name: str, points: list, penalty: float = None, min_change: float = MI
         change = level_after / level_before - 1
         if abs(change) < min_change:
             continue
-        from scipy import stats  # only where there is a step: a trend without one needs no scipy
+        p = math.nan
+        if confidence:
+            from scipy import stats  # only where there is a step to judge
 
-        p = stats.mannwhitneyu(before, after, alternative="two-sided").pvalue
+            p = stats.mannwhitneyu(before, after, alternative="two-sided").pvalue
         point = points[start]
         found.append(
             Step(

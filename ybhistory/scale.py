@@ -93,7 +93,13 @@ def synthetic_run(index: int, runs: int, names: list, bases: dict, rng: random.R
         "quick",
         False,
         "scale",
-        {"num_cpus": 2, "hypervisor": "KVMKVMKVM", "cpu_model": "synthetic", "date": date, "git_commit": "x"},
+        {
+            "num_cpus": 2,
+            "hypervisor": "KVMKVMKVM",
+            "cpu_model": "synthetic",
+            "date": date,
+            "git_commit": f"{index:08x}" * 5,
+        },
         {"run_id": label, "profile": "quick", "command": "python3 -m ybhistory.scale"},
         tuple(benches),
     )

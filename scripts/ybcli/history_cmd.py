@@ -315,7 +315,7 @@ def _trend(store, opts: Options) -> int:
     for name, points in series.items():
         shown_measure = "count" if opts.counter else measure
         print(f"{name}  ({klass}, {measure}{', ' + opts.counter if opts.counter else ''}; {len(points)} runs)")
-        found = {step.index: step for step in changes.steps(name, points)}
+        found = {step.index: step for step in changes.steps(name, points, confidence=False)}
         rows = []
         for index, point in enumerate(points):
             values = point.values or [point.median]
