@@ -71,15 +71,17 @@ def draw(workload: str, series: dict, steps: dict, measure: str) -> Figure:
     axes.set_xlabel("runs in date order (commit, month-day)")
     unit = "instructions per operation" if measure == "instructions" else "time per operation"
     axes.set_ylabel(unit)
+    lows = [min(p.values or [p.median]) for points in series.values() for p in points]
+    highs = [max(p.values or [p.median]) for points in series.values() for p in points]
+    if lows and min(lows) > 0 and max(highs) / min(lows) > 50:
+        axes.set_yscale("log")  # sizes from n:1000 to n:2000000 on one chart: each line readable
+        axes.set_ylabel(f"{unit} (log scale)")
+    else:
+        axes.set_ylim(bottom=0)
     if measure != "instructions":
-        top = max((max(p.values or [p.median]) for points in series.values() for p in points), default=1.0)
-        divisor, shown_unit = units.time_scale(top)
-        axes.yaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(lambda value, _: f"{units.sig(value / divisor)} {shown_unit}")
-        )
-    axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: units.fmt_time(value)))
     axes.grid(True, alpha=0.3)
-    axes.set_title(f"{workload}: median and spread (min–max of repetitions) per run; ▲▼ change points")
+    axes.set_title(f"{workload}: median per run, min–max shaded, ▲▼ change points", fontsize=9, loc="left")
     if len(series) <= 12:
         axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
