@@ -53,12 +53,12 @@ def build(history: str, results, out: pathlib.Path) -> Section:
                 if not classes:
                     return Section(note=f"history {store.shown}: no runs measured by {measure_mode}")
                 klass, measure = classes[0][0], classes[0][1]
-            runs = len(store.runs(klass, measure))
+            runs = min(len(store.runs(klass, measure)), trend.REPORT_RUNS)
             section = Section(klass, measure, runs)
             if runs < 2:
                 section.note = f"history {store.shown}: {runs} run of {klass}; trends need two"
                 return section
-            section.charts = trend.draw_all(store, klass, measure, out / FOLDER, wanted)
+            section.charts = trend.draw_all(store, klass, measure, out / FOLDER, wanted, trend.REPORT_RUNS)
             return section
     except ybhistory.HistoryError as error:
         return Section(note=f"history not drawn: {error}")

@@ -169,6 +169,11 @@ class Store:
         """[Point] of one benchmark, oldest run first; `counter` None: the primary metric."""
         return self._read("read the trend", _trend, name, machine_class, measure, counter)
 
+    def recent(self, machine_class: str, measure: str, names: list = None, last: int = 100) -> dict:
+        """{name: [Point with values]} over the `last` runs of a machine class and measure, oldest first, in
+        two queries whatever the number of benchmarks: what the report's trend charts read."""
+        return self._read("read the recent runs", _recent, machine_class, measure, names, last)
+
     def medians(self, machine_class: str, measure: str, names: list = None) -> dict:
         """{name: [Point without values]} for every benchmark of a machine class and measure (or `names`),
         oldest run first: what change detection reads."""
@@ -500,4 +505,43 @@ def _medians(connection, machine_class: str, measure: str, names) -> dict:
     for name, run_id, label, date, commit, median in connection.execute(query):
         if median is not None:
             series.setdefault(name, []).append(Point(run_id, label, date, commit, median))
+    return series
+
+
+def _recent(connection, machine_class: str, measure: str, names, last: int) -> dict:
+    runs, benchmarks, results, repetitions = schema.runs, schema.benchmarks, schema.results, schema.repetitions
+    chosen = (
+        sa.select(runs.c.id)
+        .where(runs.c.machine_class == machine_class, runs.c.measure == measure)
+        .order_by(runs.c.date.desc(), runs.c.id.desc())
+        .limit(last)
+    )
+    run_ids = list(connection.execute(chosen).scalars())
+    if not run_ids:
+        return {}
+    query = (
+        sa.select(
+            results.c.id, benchmarks.c.name, runs.c.id, runs.c.label, runs.c.date, runs.c.commit, results.c.median
+        )
+        .join(benchmarks, benchmarks.c.id == results.c.benchmark_id)
+        .join(runs, runs.c.id == results.c.run_id)
+        .where(results.c.run_id.in_(run_ids), results.c.status == "ok")
+        .order_by(runs.c.date, runs.c.id)
+    )
+    if names is not None:
+        wanted = set(names)
+    rows = [row for row in connection.execute(query) if names is None or row[1] in wanted]
+    values = {}
+    for result_id, value in connection.execute(
+        sa.select(repetitions.c.result_id, repetitions.c.value)
+        .join(results, results.c.id == repetitions.c.result_id)
+        .where(results.c.run_id.in_(run_ids))
+        .order_by(repetitions.c.result_id, repetitions.c.repetition)
+    ):
+        if value is not None:
+            values.setdefault(result_id, []).append(value)
+    series = {}
+    for result_id, name, run_id, label, date, commit, median in rows:
+        if median is not None:
+            series.setdefault(name, []).append(Point(run_id, label, date, commit, median, values.get(result_id, [])))
     return series

@@ -15,6 +15,7 @@ from ybresults import names, units  # noqa: E402
 from . import changes  # noqa: E402
 
 MAX_TICKS = 12
+REPORT_RUNS = 100  # the report's trends: the last 100 runs, read in two queries however long the history
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
 
@@ -88,10 +89,14 @@ def draw(workload: str, series: dict, steps: dict, measure: str) -> Figure:
     return figure
 
 
-def draw_all(store, machine_class: str, measure: str, out: pathlib.Path, wanted: list = None) -> list:
-    """One PNG per workload of the history (or of the benchmark names `wanted`) under `out`; [TrendChart]."""
-    medians = store.medians(machine_class, measure, wanted)
-    series = {name: store.trend(name, machine_class, measure) for name in medians}
+def draw_all(store, machine_class: str, measure: str, out: pathlib.Path, wanted: list = None, last: int = None) -> list:
+    """One PNG per workload of the history (or of the benchmark names `wanted`) under `out`, over the `last`
+    runs (None: every run; the report draws the last REPORT_RUNS); [TrendChart]."""
+    if last is None:
+        medians = store.medians(machine_class, measure, wanted)
+        series = {name: store.trend(name, machine_class, measure) for name in medians}
+    else:
+        series = store.recent(machine_class, measure, wanted, last)
     out.mkdir(parents=True, exist_ok=True)
     charts = []
     for workload, group in by_workload(series).items():
