@@ -118,6 +118,16 @@ def results_document(entry: record.RunRecord) -> dict:
     return {"context": entry.context, "yieldbench": meta, "benchmarks": entries}
 
 
+def _size(history) -> int:
+    """The database's size in bytes: the SQLite file, or PostgreSQL's pg_database_size."""
+    if history.dialect == "postgresql":
+        import sqlalchemy as sa
+
+        with history.engine.connect() as connection:
+            return connection.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
+    return pathlib.Path(history.engine.url.database).stat().st_size
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m ybhistory.scale", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1000)
@@ -156,6 +166,7 @@ def main(argv=None) -> int:
         series = history.medians("scale-test", "time")
         found = changes.all_steps(series)
         changes_seconds = time.monotonic() - started
+        size = _size(history)
 
     yieldbench = pathlib.Path(__file__).resolve().parents[1] / "scripts" / "yieldbench"
     command = [str(yieldbench), "history", "trend", STEPPED, "--history", url]
@@ -163,9 +174,6 @@ def main(argv=None) -> int:
     done = subprocess.run(command, capture_output=True, text=True)
     command_seconds = time.monotonic() - started
 
-    size = None
-    if url.startswith("sqlite:///"):
-        size = pathlib.Path(url[len("sqlite:///") :]).stat().st_size
     print(f"filled in {filled:.0f} s ({filled / args.runs * 1000:.0f} ms a run)")
     print(f"database size: {size / 2**20:.0f} MiB ({size / (args.runs + 1) / 1024:.0f} KiB a run)" if size else "")
     print(f"record one run (read its results.json, build the record, one transaction): {recorded:.2f} s")
