@@ -235,3 +235,17 @@ def test_url_for_defaults_and_off(monkeypatch, tmp_path):
     monkeypatch.setenv(ybhistory.ENV, "postgresql://u@h/db")
     assert ybhistory.url_for(None, tmp_path) == "postgresql+psycopg2://u@h/db"
     assert ybhistory.url_for("off", tmp_path) is None
+
+
+def test_recent_reads_the_last_runs_of_every_benchmark_at_once(history_url):
+    for day in range(1, 6):
+        record(history_url, document(f"r{day}", f"2026-12-0{day}T00:00:00Z", f"{day}" * 40, SUITE))
+    with open_store(history_url) as store:
+        series = store.recent(CLASS, "time", None, 3)
+        assert set(series) == set(SUITE)
+        points = series["coroutines/switch/boost_fiber"]
+        assert [p.label for p in points] == ["r3", "r4", "r5"] and points[0].values == pytest.approx([39.6, 40, 40.4])
+        assert set(store.recent(CLASS, "time", ["coroutines/switch/boost_fiber"], 2)) == {
+            "coroutines/switch/boost_fiber"
+        }
+        assert store.recent("no-such-class", "time") == {}
