@@ -122,7 +122,7 @@ def bisect(commits: list, is_bad: Callable[[str], tuple], say=build.say) -> Outc
     low, high = -1, len(commits) - 1  # commits[low] good (or the good ref), commits[high] bad
     while high - low > 1:
         middle = (low + high) // 2
-        left = math.ceil(math.log2(high - low - 1)) if high - low > 2 else 1
+        left = math.ceil(math.log2(high - low))  # measurements left, this one included
         say(f"bisect: step {len(outcome.steps) + 1} (about {left} left): {commits[middle][:12]}")
         bad, verdict = is_bad(commits[middle])
         outcome.steps.append(Step(commits[middle], bad, verdict))
