@@ -9,5 +9,6 @@ Run with /usr/bin/python3 (Debian's matplotlib); charts use the Agg backend, no 
 """
 from .cli import generate, main
 from .errors import ReportError
+from .history_section import history_url
 
-__all__ = ["ReportError", "generate", "main"]
+__all__ = ["ReportError", "generate", "history_url", "main"]

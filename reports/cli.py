@@ -7,6 +7,7 @@ import traceback
 from pathlib import Path
 
 from .errors import ReportError
+from .history_section import history_url
 
 PROG = "yieldbench report"
 
@@ -31,6 +32,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("results", nargs="+", metavar="RESULTS.json", help="results file(s); the first is the baseline")
     p.add_argument("--out", metavar="DIR", help="output folder (default: report/ beside the first results file)")
+    p.add_argument(
+        "--history",
+        metavar="URL|PATH",
+        help="the results history whose trends to draw (default: $YIELDBENCH_HISTORY, else history.sqlite in "
+        "the results folder the run is in); 'off' draws none",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     return p
 
@@ -39,10 +46,11 @@ def default_out(first_results: str) -> Path:
     return Path(first_results).parent / "report"
 
 
-def generate(paths: list, out_dir, quiet: bool = True) -> dict:
+def generate(paths: list, out_dir, quiet: bool = True, history: str = None) -> dict:
     """Load, check and write a report; returns {"index", "summary", "charts", "seconds"}.
-    Raises ReportError before writing anything when an input is bad."""
-    from . import colors, compare, contexts, html, markdown
+    Raises ReportError before writing anything when an input is bad. With `history` (a database URL or path,
+    see history_section.history_url), a report of one file gains the history's trend charts."""
+    from . import colors, compare, contexts, history_section, html, markdown
     from .draw import draw_all
     from .load import load_all
     from .model import Report
@@ -59,9 +67,12 @@ def generate(paths: list, out_dir, quiet: bool = True) -> dict:
     palette = colors.assign(report.implementations())
     compared = compare.compare_report(report) if report.comparing else []
     written = draw_all(report, compared, palette, out)
+    section = history_section.build(history, files[-1], out) if history and len(files) == 1 else None
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    write_atomic(out / "summary.md", markdown.build(report, compared).encode("utf-8"))
-    write_atomic(out / "index.html", html.build(report, compared, written, generated).encode("utf-8"))
+    summary_md = markdown.build(report, compared) + ("\n" + history_section.markdown_of(section) if section else "")
+    write_atomic(out / "summary.md", summary_md.encode("utf-8"))
+    page = html.build(report, compared, written, generated, history_section.html_of(section, out))
+    write_atomic(out / "index.html", page.encode("utf-8"))
     result = {
         "index": out / "index.html",
         "summary": out / "summary.md",
@@ -96,7 +107,8 @@ def main(argv: list = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     out = args.out if args.out else default_out(args.results[0])
     try:
-        generate(args.results, out, quiet=args.quiet)
+        history = history_url(args.results[0], args.history) if len(args.results) == 1 else None
+        generate(args.results, out, quiet=args.quiet, history=history)
     except ReportError as exc:
         print(_one_line(f"{PROG}: {exc}"), file=sys.stderr)
         return 2

@@ -186,7 +186,7 @@ def _change_cell(change) -> str:
     return f'<span class="muted" title="within noise (limit ±{change.threshold * 100:.1f}%)">{text}</span>'
 
 
-def build(report, compared: list, charts: list, generated: str) -> str:
+def build(report, compared: list, charts: list, generated: str, history: str = "") -> str:
     sections = report.sections()
     out = [
         "<!DOCTYPE html>",
@@ -203,6 +203,8 @@ def build(report, compared: list, charts: list, generated: str) -> str:
     if claims.has_python(report):
         nav.append(("claims", "Claims checked"))
     nav += [(_anchor("section", s), s) for s in sections]
+    if history:
+        nav.append(("history", "History"))
     failed = [b for b in report.current if b.failed]
     if failed:
         nav.append(("failed", "Failed"))
@@ -247,6 +249,8 @@ def build(report, compared: list, charts: list, generated: str) -> str:
             ]
             out.append(_bench_table(benches))
 
+    if history:
+        out.append(history)
     if failed:
         out.append('<h2 id="failed">Failed or skipped benchmarks</h2>')
         out.append(_table(["benchmark", "message"], [[_e(b.run_name), _e(b.error)] for b in failed]))

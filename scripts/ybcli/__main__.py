@@ -9,6 +9,8 @@
   yieldbench report   charts, index.html and summary.md from results files (see `yieldbench report --help`)
   yieldbench profile  one benchmark under perf, callgrind or heaptrack
   yieldbench gate-check  the gate's own false-alarm and detection rates, measured
+  yieldbench history  the results history: list, show, trend, changes, import, export
+  yieldbench bisect   the first commit where one benchmark got slower, by A/B measurements
 
 Exit status: 0 success, 1 a regression or failed tests, 2 bad input, 3 an internal error (a bug),
 130/143 interrupted."""
@@ -19,8 +21,19 @@ import traceback
 import ybgate
 import ybresults
 
-from . import baseline_cmd, ci_cmd, compare_cmd, gate_check_cmd, list_cmd, profile, run, test_cmd
-from .errors import SetupError, UsageError
+from . import (
+    baseline_cmd,
+    bisect_cmd,
+    ci_cmd,
+    compare_cmd,
+    gate_check_cmd,
+    history_cmd,
+    list_cmd,
+    profile,
+    run,
+    test_cmd,
+)
+from .errors import HistoryError, SetupError, UsageError
 
 EXIT_INTERNAL_ERROR = 3
 
@@ -61,6 +74,14 @@ COMMANDS = {
     "gate-check": (
         gate_check_cmd,
         "the gate's error rates: A/A gate runs and runs with an injected slowdown of one benchmark",
+    ),
+    "history": (
+        history_cmd,
+        "the results history every run and ci records: list, show, trend, changes, import, export",
+    ),
+    "bisect": (
+        bisect_cmd,
+        "the first bad commit for one benchmark: commits built in worktrees, each A/B-measured against the good one",
     ),
     "profile": (
         profile,
@@ -108,7 +129,7 @@ def main(argv=None) -> int:
         return 2
     try:
         return args.module.execute(args.module.options_from(args))
-    except (UsageError, SetupError, ybresults.ResultsError, ybgate.GateError) as error:
+    except (UsageError, SetupError, ybresults.ResultsError, ybgate.GateError, HistoryError) as error:
         print(one_line(f"yieldbench {args.command}: {error}"), file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the command needed and no check above foresaw

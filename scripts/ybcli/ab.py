@@ -53,11 +53,11 @@ def default_base() -> str:
     return "HEAD~1"
 
 
-def resolve(ref: str) -> str:
-    """The full commit id of `ref`; UsageError naming the ref when git does not know it."""
+def resolve(ref: str, option: str = "--base") -> str:
+    """The full commit id of `ref`; UsageError naming the option and the ref when git does not know it."""
     found = _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if found.returncode != 0:
-        raise UsageError(f"--base {ref}: not a commit of this repository (git rev-parse found nothing)")
+        raise UsageError(f"{option} {ref}: not a commit of this repository (git rev-parse found nothing)")
     return found.stdout.strip()
 
 

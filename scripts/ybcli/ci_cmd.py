@@ -19,7 +19,20 @@ from dataclasses import dataclass
 import ybgate
 import ybresults
 
-from . import ab, arguments, baseline_cmd, build, compare_cmd, families, options, paths, run, runfolder, test_cmd
+from . import (
+    ab,
+    arguments,
+    baseline_cmd,
+    build,
+    compare_cmd,
+    families,
+    history_cmd,
+    options,
+    paths,
+    run,
+    runfolder,
+    test_cmd,
+)
 from .errors import UsageError
 
 # 5 against 5 repetitions is the smallest quick run where the U test can go below 0.01 (at best 0.008);
@@ -48,6 +61,7 @@ class Options:
     save_baseline: bool = False
     gate: compare_cmd.GateOptions = compare_cmd.GateOptions()
     out: pathlib.Path = paths.RESULTS
+    history: str = None  # as for run: None is $YIELDBENCH_HISTORY, else <out>/history.sqlite; "off"
 
     def run_options(self) -> run.Options:
         """The quick run this gate judges (also checks the family and filter, before any testing)."""
@@ -59,6 +73,7 @@ class Options:
             repetitions=self.repetitions or default,
             measure=self.measure,
             out=self.out,
+            history=self.history,
         )
 
 
@@ -118,6 +133,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR", help="results folder (default: results/)"
     )
+    run.add_history_argument(parser)
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -217,4 +233,5 @@ def _execute_ab(opts: Options, run_options: run.Options, rules: list) -> int:
     )
     comparison, written = ab.gate(base, head, chosen, settings, run_dir, run_id)
     runfolder.point_latest(results_root, run_dir)
+    history_cmd.record(written["head"], opts.history, results_root, opts.machine_class)
     return _report(comparison, written["base"], written["head"], run_dir / "gate")

@@ -7,3 +7,7 @@ class UsageError(Exception):
 
 class SetupError(Exception):
     """The machine cannot do what was asked: a package cannot be installed, the build fails."""
+
+
+# The history's own error; ybhistory.errors imports nothing (SQLAlchemy comes only with the history's users).
+from ybhistory.errors import HistoryError  # noqa: E402,F401

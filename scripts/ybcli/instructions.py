@@ -162,6 +162,9 @@ def execute(opts) -> int:
     }
     merged = document(outputs, metadata)
     written = runfolder.publish(results_root, run_dir, merged)
+    from . import history_cmd
+
+    history_cmd.record(written, opts.history, results_root)
     print()
     print(render(ybresults.model.from_document(merged, written)))
     build.say(

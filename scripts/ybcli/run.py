@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import ybresults
 
-from . import arguments, build, families, options, paths, runfolder, summary
+from . import arguments, build, families, history_cmd, options, paths, runfolder, summary
 from .errors import UsageError
 from .progress import Progress
 from .supervisor import FamilyRun, Interrupted
@@ -39,6 +39,7 @@ class Options:
     measure: str = "time"
     timeout: float = None  # None: the profile's budget
     out: pathlib.Path = paths.RESULTS
+    history: str = None  # None: $YIELDBENCH_HISTORY, else <out>/history.sqlite; "off": not recorded
 
     def __post_init__(self):
         """Everything that can be checked without the build is, so a typo costs no minutes of building."""
@@ -112,6 +113,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=paths.RESULTS,
         metavar="DIR",
         help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it (default: results/)",
+    )
+    add_history_argument(parser)
+
+
+def add_history_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--history",
+        metavar="URL|PATH",
+        help="record the run in this history: a SQLite file or postgresql://user@host/db; 'off' records nothing "
+        "(default: $YIELDBENCH_HISTORY, else DIR/history.sqlite under --out)",
     )
 
 
@@ -202,6 +213,7 @@ def _run_suite(opts: Options) -> int:
         )
         return 128 + signal.Signals[interrupted].value
     written = runfolder.publish(results_root, run_dir, document)
+    history_cmd.record(written, opts.history, results_root)
 
     print()
     print(summary.render(ybresults.model.from_document(document, written)))
@@ -213,7 +225,7 @@ def _run_suite(opts: Options) -> int:
         + (f"; {errors} benchmark(s) failed" if errors else "")
         + "".join(f"; {failure['family']}: {failure['reason']}" for failure in stopped)
     )
-    write_report(written, run_dir / "report")
+    write_report(written, run_dir / "report", opts.history)
     return 1 if errors or stopped else 0
 
 
@@ -221,13 +233,14 @@ def _raise_interrupted(signum, frame):
     raise Interrupted(signal.Signals(signum).name)
 
 
-def write_report(results: pathlib.Path, report_dir: pathlib.Path) -> None:
-    """Charts and pages beside the results; a report that fails costs the report, never the results."""
+def write_report(results: pathlib.Path, report_dir: pathlib.Path, history: str = None) -> None:
+    """Charts and pages beside the results, with the history's trends when it holds two or more runs of this
+    machine class; a report that fails costs the report, never the results."""
     import reports  # matplotlib is slow to import: only when there is something to draw
 
     build.say("drawing the report")
     try:
-        reports.generate([results], report_dir)
+        reports.generate([results], report_dir, history=reports.history_url(results, history))
     except (reports.ReportError, ybresults.ResultsError) as error:
         build.say(f"no report: {error}")
         return

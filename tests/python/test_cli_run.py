@@ -174,3 +174,18 @@ def test_list_describes_every_generators_workload_and_implementation():
     ):
         line = next((line for line in done.stdout.splitlines() if line.strip().startswith(name + " ")), None)
         assert line and len(line.split(None, 1)[1]) > 20, f"{name} needs a one-line description"
+
+
+def test_two_runs_land_in_the_history_and_the_report_draws_their_trends(smoke_run):
+    """The history's acceptance: after two runs `history list` shows both and the report draws their trends."""
+    out, _ = smoke_run
+    second = yieldbench(
+        "run", "--profile", "smoke", "--family", "generators", "--filter", "sum_plus_one", "--out", str(out)
+    )
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "yieldbench: history: recorded as run 2" in second.stderr
+    listed = yieldbench("history", "list", "--history", str(out / "history.sqlite"))
+    assert listed.returncode == 0 and "2 run(s)" in listed.stdout, listed.stdout + listed.stderr
+    page = (out / "latest" / "report" / "index.html").read_text()
+    assert '<h2 id="history">History</h2>' in page and "2 runs of machine class" in page
+    assert list((out / "latest" / "report" / "history").glob("trend-generators-*.png"))

@@ -32,6 +32,10 @@ def yieldbench(*args, timeout=900):
         ["baseline", "show", "--measure", "time"],
         ["ci", "--family", "generators", "--alpha", "0.01"],
         ["profile", "generators/x/y/n:1", "--tool", "perf"],
+        ["history", "list", "--limit", "3"],
+        ["history", "trend", "a/b/c", "x/y/z", "--counter", "heap_allocs"],
+        ["history", "export", "--format", "json", "--shape", "bencher"],
+        ["bisect", "--good", "A", "--bad", "B", "--benchmark", "a/b/c", "--threshold", "3%"],
     ],
 )
 def test_every_command_builds_its_typed_options_from_its_own_parser(argv):
