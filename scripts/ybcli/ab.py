@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import ybgate
 import ybresults
-from ybresults import names
 
 from . import build, families, paths, runfolder
 from .errors import SetupError, UsageError
@@ -106,7 +105,6 @@ def _prune(keep: pathlib.Path) -> None:
 @dataclass
 class Plan:
     families: dict  # family -> names both sides run
-    regex: dict  # family -> the filter that selects exactly them
     new_only: list  # names only the head has (not judged)
     missing: list  # names only the base has
 
@@ -118,7 +116,7 @@ class Plan:
 def plan(base: Side, head: Side, wanted: list, regex: str) -> Plan:
     """The benchmarks `regex` selects in both builds (the families `wanted`, or all)."""
     chosen = families.choose(head.executables, wanted)
-    common, filters, new_only, missing = {}, {}, [], []
+    common, new_only, missing = {}, [], []
     for family, executable in chosen.items():
         on_head = families.benchmark_names(executable, regex)
         on_base = families.benchmark_names(base.executables[family], regex) if family in base.executables else []
@@ -127,8 +125,7 @@ def plan(base: Side, head: Side, wanted: list, regex: str) -> Plan:
         missing += [name for name in on_base if name not in set(on_head)]
         if shared:
             common[family] = shared
-            filters[family] = regex if len(shared) == len(on_head) == len(on_base) else names.anchored(*shared)
-    return Plan(common, filters, new_only, missing)
+    return Plan(common, new_only, missing)
 
 
 class RoundProgress:
@@ -164,7 +161,6 @@ def measure(sides: list, chosen: Plan, rounds: int, arguments: list, budget: flo
                 run = FamilyRun(family)
                 run.run(
                     side.executables[family],
-                    chosen.regex[family],
                     selected,
                     arguments,
                     budget,
@@ -282,7 +278,7 @@ def confirm(comparison, base: Side, head: Side, chosen: Plan, suspects: list, se
     wanted = set(suspects)
     selected = {family: [n for n in found if n in wanted] for family, found in chosen.families.items()}
     selected = {family: found for family, found in selected.items() if found}
-    again = Plan(selected, {family: names.anchored(*found) for family, found in selected.items()}, [], [])
+    again = Plan(selected, [], [])
     outputs = side_outputs(settings, [base, head], again, folder)
     measured = {
         side: ybresults.model.from_document(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ybresults import names
 
 from . import paths
-from .errors import UsageError
+from .errors import SetupError, UsageError
 
 PREFIX = "yb_"
 
@@ -83,14 +83,14 @@ def describe(executable: pathlib.Path) -> Description:
 
 
 def benchmark_names(executable: pathlib.Path, regex: str) -> list:
-    """Names (as results show them) of the benchmarks `regex` selects, as Google Benchmark's own
-    filter decides."""
-    done = subprocess.run(
-        [str(executable), "--benchmark_list_tests", f"--benchmark_filter={regex}"], capture_output=True, text=True
-    )
+    """Names (as results show them) of the benchmarks `regex` selects. The regex searches the names as shown,
+    not Google Benchmark's (which end in a hidden /real_time), so `...n:1000$` means what it says; the
+    executables are then given the exact names (names.anchored)."""
+    check_filter(regex)
+    done = subprocess.run([str(executable), "--benchmark_list_tests"], capture_output=True, text=True)
     if done.returncode != 0:
-        raise UsageError(
-            f"--filter '{regex}' was refused by {executable.name}: {done.stderr.strip().splitlines()[-1:]}"
-        )
+        raise SetupError(f"{executable.name} --benchmark_list_tests failed: {done.stderr.strip().splitlines()[-1:]}")
+    selects = re.compile(regex).search
     # Only the yieldbench name grammar counts: Google Benchmark prints warnings on the same stream.
-    return [names.plain_name(line) for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]
+    listed = [names.plain_name(line) for line in done.stdout.splitlines() if line.count("/") >= 2 and " " not in line]
+    return [name for name in listed if selects(name)]

@@ -181,9 +181,7 @@ def _run_suite(opts: Options) -> int:
         for family, executable in chosen.items():
             if planned[family]:
                 runs.append(FamilyRun(family))
-                runs[-1].run(
-                    executable, opts.filter, planned[family], arguments, opts.budget_seconds, run_dir, progress
-                )
+                runs[-1].run(executable, planned[family], arguments, opts.budget_seconds, run_dir, progress)
     except Interrupted as interruption:
         interrupted = interruption.signal_name
 

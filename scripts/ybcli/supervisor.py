@@ -57,7 +57,6 @@ class FamilyRun:
     def run(
         self,
         executable: pathlib.Path,
-        regex: str,
         planned: list,
         arguments: list,
         budget_seconds: float,
@@ -65,7 +64,7 @@ class FamilyRun:
         shown,
         environment: dict = None,
     ) -> None:
-        """Runs `planned` (the names `regex` selects) to the end, restarting after each benchmark that fails.
+        """Runs `planned` (names as results show them) to the end, restarting after each benchmark that fails.
         Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`.
         `environment` adds variables for the executable (an A/B run's failpoints on one side)."""
         remaining = list(planned)
@@ -75,7 +74,7 @@ class FamilyRun:
             while remaining:
                 attempt += 1
                 raw = run_dir / f".{self.family}.{attempt}.gb.json"
-                selection = regex if attempt == 1 else names.anchored(*remaining)
+                selection = names.anchored(*remaining)
                 command = [
                     str(executable),
                     f"--benchmark_filter={selection}",
