@@ -42,6 +42,7 @@ class Options:
     victims: tuple = VICTIMS
     rounds: int = ci_cmd.AB_ROUNDS
     repetitions: int = None  # None: as `yieldbench ci` for the measure
+    a_a: bool = True  # the A/A scenario first
     out: pathlib.Path = paths.RESULTS
 
     def __post_init__(self):
@@ -57,7 +58,7 @@ class Options:
 
     @property
     def scenarios(self) -> tuple:
-        return (0.0,) + tuple(self.slowdowns or DEFAULT_SLOWDOWNS[self.measure])
+        return (0.0,) * self.a_a + tuple(self.slowdowns or DEFAULT_SLOWDOWNS[self.measure])
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +78,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--repetitions", type=arguments.positive_int, metavar="N", help="per process (default: as `yieldbench ci`)"
+    )
+    parser.add_argument(
+        "--no-a-a",
+        dest="a_a",
+        action="store_false",
+        help="leave out the A/A scenario (to add slowdowns to an earlier check)",
     )
     parser.add_argument("--out", type=pathlib.Path, default=paths.RESULTS, metavar="DIR", help="results folder")
 
