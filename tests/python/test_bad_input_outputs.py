@@ -207,7 +207,7 @@ def test_run_out_below_a_file_is_one_line_before_any_benchmark(a_file, monkeypat
             "--family",
             "generators",
             "--filter",
-            "^generators/sum_plus_one/iterator/n:1000/",
+            "^generators/sum_plus_one/iterator/n:1000$",
             "--out",
             str(a_file / "results"),
         ]

@@ -152,7 +152,7 @@ def test_ci_base_measures_both_sides_alternately_in_separate_processes(tmp_path)
         "--family",
         "generators",
         "--filter",
-        "sum_plus_one/iterator/n:1000/",
+        "sum_plus_one/iterator/n:1000$",
         "--rounds",
         "2",
         "--threshold",
