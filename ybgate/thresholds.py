@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .errors import GateError
 
-DEFAULT_THRESHOLDS = {"time": 0.05, "instructions": 0.01}
+DEFAULT_THRESHOLDS = {"time": 0.05, "instructions": 0.005}
 THRESHOLDS_FILE = pathlib.Path(__file__).resolve().parents[1] / "ci" / "thresholds"
 
 

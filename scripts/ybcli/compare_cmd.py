@@ -63,7 +63,7 @@ def add_gate_arguments(parser: argparse.ArgumentParser, same_as: str = "") -> No
         metavar="P",
         help=said
         or "smallest change that counts, for every benchmark (5%% or 0.05); default: ci/thresholds, else 5%% (time) "
-        "or 1%% (instructions)",
+        "or 0.5%% (instructions)",
     )
     parser.add_argument(
         "--alpha",
