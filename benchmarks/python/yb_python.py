@@ -30,6 +30,7 @@ import generators
 import measure
 import parallelism
 import registry
+import supervision
 import ybresults
 from ybresults import progress, strict
 
@@ -259,6 +260,7 @@ def run(options, chosen):
 
 
 def main(argv):
+    supervision.stay_with_supervisor()
     options = parse_args(argv)
     benchmarks = all_benchmarks()
     if options["list"]:

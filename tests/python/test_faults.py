@@ -215,3 +215,57 @@ def test_a_report_that_does_not_fit_is_one_line_and_leaves_no_half_file(tmp_path
     assert line.startswith(f"yieldbench report: {report}/") and "File too large" in line, line
     assert not [path for path in report.iterdir() if path.name.endswith(".tmp")]
     assert (report / "summary.md").read_text() == "the earlier summary\n"
+
+
+RECORD_ON_FULL_DISK = """
+import pathlib, resource, signal, sys
+from ybcli import history_cmd
+results, history, limit = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(0 if history_cmd.record(results, history, results.parent.parent) else 1)
+"""
+
+
+def test_a_history_that_does_not_fit_is_one_warning_and_keeps_the_runs_it_held(tmp_path):
+    pytest.importorskip("sqlalchemy", reason="SQLAlchemy is not installed (python3-sqlalchemy)")
+    from history_testlib import SUITE, write_run
+
+    first = write_run(tmp_path / "results", "20261201-000000-quick", "2026-12-01T00:00:00Z", "a" * 40, SUITE)
+    second = write_run(tmp_path / "results", "20261202-000000-quick", "2026-12-02T00:00:00Z", "b" * 40, SUITE)
+    history = tmp_path / "history.sqlite"
+    environment = dict(os.environ, YIELDBENCH_MACHINE_CLASS="test-class")
+    environment.pop("YIELDBENCH_HISTORY", None)
+    imported = subprocess.run(
+        [YIELDBENCH, "history", "import", str(first), "--history", str(history)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+        env=environment,
+    )
+    assert imported.returncode == 0, imported.stderr
+    held = history.read_bytes()
+    # No write past the first page: SQLite's journal and the database's later pages both hit the limit.
+    done = subprocess.run(
+        ["/usr/bin/python3", "-c", RECORD_ON_FULL_DISK, str(second), str(history), "4096"],
+        env=dict(environment, PYTHONPATH=f"{REPO_ROOT / 'scripts'}:{REPO_ROOT}"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    (warning,) = [line for line in done.stderr.splitlines() if line.startswith("yieldbench: history:")]
+    assert "not recorded" in warning, done.stderr
+    listed = subprocess.run(
+        [YIELDBENCH, "history", "list", "--history", str(history)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+        env=environment,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "20261201-000000-quick" in listed.stdout and "20261202-000000-quick" not in listed.stdout
+    assert history.read_bytes() == held  # the transaction rolled back: not one page changed

@@ -1,8 +1,7 @@
 """Any input: generated results documents (random structure, non-finite, huge and negative numbers, duplicated
 and unicode names, missing fields, wrong types, truncation anywhere) given to the results reader, `compare` and
-`report`, and generated argument lists given to every command. Never a traceback; exit status only as the
-README defines it (0, 1 or 2 here: nothing is interrupted). `yieldbench history import` is not covered: it is
-being built on another branch."""
+`report` and `yieldbench history import`, and generated argument lists given to every command. Never a
+traceback; exit status only as the README defines it (0, 1 or 2 here: nothing is interrupted)."""
 import contextlib
 import io
 import json
@@ -237,6 +236,16 @@ def test_report_answers_any_document(workdir, text):
     with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
         status = reports.main([str(workdir / "report-input.json"), "--out", str(workdir / "report"), "-q"])
     assert_answered(status, stderr.getvalue())
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(st.one_of(texts(), near_good()))
+def test_history_import_answers_any_document(workdir, text):
+    pytest.importorskip("sqlalchemy", reason="SQLAlchemy is not installed (python3-sqlalchemy)")
+    (workdir / "imported.json").write_text(text)
+    history = workdir / "history.sqlite"
+    with mock.patch.dict(os.environ, {"YIELDBENCH_MACHINE_CLASS": "test-class"}):
+        assert_answered(*call(["history", "import", "imported.json", "--history", str(history)], workdir))
 
 
 # Commands that build, run benchmarks or write into the checkout are stopped once their options are made and

@@ -63,7 +63,13 @@ def _descendants(root):
     return found | {pid for pid, group in groups.items() if group in wanted_groups}
 
 
-@pytest.mark.parametrize("family", ["coroutines", "generators", "io", "parallelism"])
+def _is_family_executable(pid, family) -> bool:
+    """bin/yb_<family>, or the interpreter the python track's launcher execs into (its script is argv[1])."""
+    argv = _cmdline(pid).split("\0")
+    return argv[0].endswith(f"/bin/yb_{family}") or (len(argv) > 1 and argv[1].endswith(f"/yb_{family}.py"))
+
+
+@pytest.mark.parametrize("family", ["coroutines", "generators", "io", "parallelism", "python"])
 def test_sigkill_of_the_supervisor_leaves_no_benchmark_process(tmp_path, family):
     out = tmp_path / f"orphans-{family}"
     with open(tmp_path / "output.log", "w") as log:
@@ -84,7 +90,7 @@ def test_sigkill_of_the_supervisor_leaves_no_benchmark_process(tmp_path, family)
                     (
                         pid
                         for pid in _descendants(supervisor.pid)
-                        if _cmdline(pid).split("\0")[0].endswith(f"/bin/yb_{family}") and str(out) in _cmdline(pid)
+                        if _is_family_executable(pid, family) and str(out) in _cmdline(pid)
                     ),
                     None,
                 )
