@@ -236,14 +236,18 @@ def test_a_history_that_does_not_fit_is_one_warning_and_keeps_the_runs_it_held(t
     history = tmp_path / "history.sqlite"
     environment = dict(os.environ, YIELDBENCH_MACHINE_CLASS="test-class")
     environment.pop("YIELDBENCH_HISTORY", None)
-    imported = subprocess.run(
-        [YIELDBENCH, "history", "import", str(first), "--history", str(history)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO_ROOT,
-        env=environment,
-    )
+
+    def history_command(*args):
+        return subprocess.run(
+            [YIELDBENCH, "history", *args, "--history", str(history)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO_ROOT,
+            env=environment,
+        )
+
+    imported = history_command("import", str(first))
     assert imported.returncode == 0, imported.stderr
     held = history.read_bytes()
     # No write past the first page: SQLite's journal and the database's later pages both hit the limit.
@@ -258,14 +262,7 @@ def test_a_history_that_does_not_fit_is_one_warning_and_keeps_the_runs_it_held(t
     assert "Traceback" not in done.stderr
     (warning,) = [line for line in done.stderr.splitlines() if line.startswith("yieldbench: history:")]
     assert "not recorded" in warning, done.stderr
-    listed = subprocess.run(
-        [YIELDBENCH, "history", "list", "--history", str(history)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO_ROOT,
-        env=environment,
-    )
+    listed = history_command("list")
     assert listed.returncode == 0, listed.stderr
     assert "20261201-000000-quick" in listed.stdout and "20261202-000000-quick" not in listed.stdout
     assert history.read_bytes() == held  # the transaction rolled back: not one page changed
