@@ -116,17 +116,13 @@ constexpr const char* kDescription = "W threads started once, fed through a mute
 YB_REGISTER_IMPLEMENTATION({
     .name = "thread_pool",
     .description = kDescription,
-    .functions = {yb::implements(
-                      spawn_join,
-                      []() -> std::unique_ptr<Session> {
-                        return std::make_unique<PoolSession>(1, std::vector<PoolTask>{{0, PoolTask::token, 0}});
-                      }),
+    .functions = {yb::implements(spawn_join,
+                                 []() -> std::unique_ptr<Session> {
+                                   return std::make_unique<PoolSession>(1, token_tasks());
+                                 }),
                   yb::implements(cpu_sum,
                                  [](int workers, std::span<const std::uint64_t> list) -> std::unique_ptr<Session> {
-                                   std::vector<PoolTask> tasks;
-                                   for (std::size_t i = 0; i < list.size(); ++i)
-                                     tasks.push_back({static_cast<std::uint32_t>(i), PoolTask::sum, list[i]});
-                                   return std::make_unique<PoolSession>(workers, std::move(tasks));
+                                   return std::make_unique<PoolSession>(workers, sum_tasks(list));
                                  })},
 });
 
