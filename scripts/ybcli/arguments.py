@@ -1,6 +1,10 @@
 """Argument types shared by the commands: one wording for a bad number everywhere."""
 import argparse
 
+import ybgate
+
+from .errors import UsageError
+
 
 def positive_int(text: str) -> int:
     try:
@@ -20,3 +24,13 @@ def positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
+
+
+def threshold(text):
+    """--threshold's value as a fraction ('5%' or 0.05), None when not given; a UsageError when malformed."""
+    if text is None:
+        return None
+    try:
+        return ybgate.parse_fraction(text)
+    except ValueError as error:
+        raise UsageError(f"--threshold: {error}") from None

@@ -13,7 +13,6 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Callable
 
-import ybgate
 from ybresults import names
 
 from . import ab, arguments, build, families, options, paths, run, runfolder
@@ -89,13 +88,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace) -> Options:
-    threshold = None
-    if args.threshold is not None:
-        try:
-            threshold = ybgate.parse_fraction(args.threshold)
-        except ValueError as error:
-            raise UsageError(f"--threshold: {error}") from None
-    return options.from_namespace(Options, args, threshold=threshold)
+    return options.from_namespace(Options, args, threshold=arguments.threshold(args.threshold))
 
 
 def candidates(good: str, bad: str) -> list:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ybgate
 import ybresults
 
-from . import options
+from . import arguments, options
 from .errors import UsageError
 
 
@@ -35,13 +35,7 @@ class GateOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "GateOptions":
-        threshold = None
-        if args.threshold is not None:
-            try:
-                threshold = ybgate.parse_fraction(args.threshold)
-            except ValueError as error:
-                raise UsageError(f"--threshold: {error}") from None
-        return cls(threshold, args.alpha, args.thresholds)
+        return cls(arguments.threshold(args.threshold), args.alpha, args.thresholds)
 
     def rules(self) -> list:
         return ybgate.load_thresholds(self.thresholds)
