@@ -10,6 +10,7 @@
   model      a results file as Benchmarks with their repetitions (what the summary, reports and gate read)
   strict     strict JSON: non-finite values left out with the reason
   merge      one document from the family executables' outputs
+  items      the item each workload's operation is made of: its noun in the run context, time per item
   write      atomic writing
 
 Nothing else parses or writes results JSON. It imports only the standard library, so the CLI, the gate, the

@@ -1,5 +1,5 @@
 """One results document from the outputs of several family executables."""
-from . import noise, schema, strict
+from . import items, noise, schema, strict
 
 # Context keys that differ between the executables of one run without saying anything about it.
 PER_EXECUTABLE = ("executable", "date", "load_avg")
@@ -16,6 +16,10 @@ def merge(outputs: dict, metadata: dict) -> dict:
             merged["context"] = dict(context)
         merged["context"].setdefault("executables", [])
         merged["context"]["executables"].append(context.get("executable", family))
+        # Item nouns name their own workload: every family's belong in the one context.
+        for key, value in context.items():
+            if items.is_context_key(key):
+                merged["context"].setdefault(key, value)
         # What one family says differently (the python track's interpreter and unmeasured metrics, say) is
         # kept per family rather than lost under the first family's context.
         own = {

@@ -5,7 +5,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import counters, document, names, progress
+from . import counters, document, items, names, progress
 from .errors import ResultsError
 from .units import TIME_UNIT_NS
 
@@ -23,6 +23,7 @@ class Benchmark:
     labels: list = field(default_factory=list)
     noise: dict = None  # the runner's verdict: {"repetitions", "cv", "unstable"}
     omitted: dict = field(default_factory=dict)  # counter -> why a value was left out
+    item: str = items.DEFAULT_NOUN  # what one operation is made of, named by its workload (items.py)
 
     @property
     def failed(self) -> bool:
@@ -31,6 +32,14 @@ class Benchmark:
     @property
     def skipped(self) -> bool:
         return self.error is not None and self.error.startswith(progress.SKIPPED)
+
+    @property
+    def ns_per_item(self):
+        """Median time per item (from items_per_second), or None where the benchmark declares no items or
+        its time is not wall time (instruction mode)."""
+        if self.median("instructions") is not None:
+            return None
+        return items.ns_per_item(self.median("items_per_second"))
 
     def samples(self, counter: str) -> list:
         """The counter's value in each repetition that has it."""
@@ -113,6 +122,7 @@ def from_document(doc: dict, where) -> Results:
     verdicts = meta.get("noise") if isinstance(meta.get("noise"), dict) else {}
     counts_instructions = measure_of(doc) == "instructions"
     results = Results(str(where), doc, {})
+    nouns = items.nouns(doc)
     for index, entry in enumerate(doc["benchmarks"]):
         if not isinstance(entry, dict):
             raise ResultsError(where, f"benchmark entry {index} is not an object")
@@ -130,18 +140,21 @@ def from_document(doc: dict, where) -> Results:
         if bench is None:
             noise = verdicts.get(run_name)
             bench = results.benchmarks[run_name] = Benchmark(
-                run_name, name, noise=noise if isinstance(noise, dict) else None
+                run_name,
+                name,
+                noise=noise if isinstance(noise, dict) else None,
+                item=items.noun_of(nouns, name.family, name.workload),
             )
         label = entry.get("label")
         if isinstance(label, str) and label and label not in bench.labels:
             bench.labels.append(label)
         if isinstance(entry.get("omitted"), dict):
             bench.omitted.update({key: str(why) for key, why in entry["omitted"].items()})
-        failure = _failure(entry)
+        failure = entry_failure(entry)
         if failure is not None:
             bench.error = bench.error or failure
             continue
-        values = _measurements(entry, where, run_name, counts_instructions)
+        values = entry_values(entry, where, run_name, counts_instructions)
         if entry.get("run_type", "iteration") == "aggregate":
             aggregate = entry.get("aggregate_name")
             if isinstance(aggregate, str):
@@ -159,18 +172,21 @@ def _number(value):
     return float(value) if math.isfinite(value) else None
 
 
-def _failure(entry: dict):
+def entry_failure(entry: dict):
     """The error or skip message of an entry, or None when it ran."""
     message = entry.get("error_message") or entry.get("skip_message")
     if entry.get("error_occurred") is True:
         return str(message or "error (no message)")
     skipped = entry.get("skipped")
+    if skipped == "skipped_with_message":  # Google Benchmark 1.8's own skip: a skip, whatever its message says
+        text = str(message or "no reason given")
+        return text if text.startswith(progress.SKIPPED) else progress.SKIPPED + text
     if skipped not in (None, False, "", 0, "NotSkipped"):
         return str(message or (f"skipped ({skipped})" if isinstance(skipped, str) else "skipped"))
     return None
 
 
-def _measurements(entry: dict, where, run_name: str, counts_instructions: bool) -> dict:
+def entry_values(entry: dict, where, run_name: str, counts_instructions: bool) -> dict:
     """The entry's finite numbers by counter name; real_time and cpu_time as time_ns and cpu_time_ns (or,
     in instruction mode, real_time as instructions, whatever its time_unit says)."""
     found = {}

@@ -66,6 +66,15 @@ def fmt_count(x) -> str:
     return sig(x)
 
 
+def fmt_small_count(x) -> str:
+    """Counts per item, where a thousandth is below anything that matters: "<0.001" rather than "2.97e-07"."""
+    if x is None:
+        return "–"
+    if 0 < x < 0.001:
+        return "<0.001"
+    return fmt_count(x)
+
+
 def fmt_rate(per_second) -> str:
     if per_second is None:
         return "–"
