@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
   }
 
   yb::add_run_context();
+  yb::add_item_context();
   // No benchmark::MemoryManager: in Google Benchmark 1.7.1 each repetition's memory result lives in
   // a std::vector that the next repetition's push_back reallocates, so every repetition but the
   // last reports freed memory (max_bytes_used ~7e18 seen here). measure()'s heap probe and

@@ -82,11 +82,12 @@ Params Params::with(Param param) const {
   return extended;
 }
 
-WorkloadBase::WorkloadBase(std::string family, std::string name, std::string description, Params params,
-                           std::size_t variants_at)
+WorkloadBase::WorkloadBase(std::string family, std::string name, std::string description, std::string item,
+                           Params params, std::size_t variants_at)
     : family_(std::move(family)),
       name_(std::move(name)),
       description_(std::move(description)),
+      item_(std::move(item)),
       params_(std::move(params)),
       variants_at_(variants_at) {
   all_workloads().push_back(this);
@@ -208,6 +209,12 @@ std::vector<std::string> not_implemented() {
     }
   }
   return paths;
+}
+
+void add_item_context() {
+  for (const WorkloadBase* workload : all_workloads()) {
+    benchmark::AddCustomContext("yb_item:" + workload->family() + "/" + workload->name(), workload->item());
+  }
 }
 
 void print_not_implemented() {

@@ -3,8 +3,8 @@
 // variants.
 //
 //   - A family defines one yb::Workload<Function> per workload (declared in its workloads.h): its
-//     name, its parameter points, the body that measures one implementation's Function at one
-//     point, and its checksum.
+//     name, what one item of an operation is called (reports lead with time per item), its parameter points, the body
+//     that measures one implementation's Function at one point, and its checksum.
 //   - Each implementation's file registers one yb::Implementation: its name, the workloads it
 //     implements (yb::implements(workload, function)), optional variants, and one `unavailable`
 //     hook that says "cannot run here, because…" (the benchmark is then a skip with that reason).
@@ -88,7 +88,9 @@ class WorkloadBase {
  public:
   static constexpr std::size_t kVariantsLast = std::numeric_limits<std::size_t>::max();
 
-  WorkloadBase(std::string family, std::string name, std::string description, Params params, std::size_t variants_at);
+  // `item` names what an operation is made of ("round trip", "element"): the unit of items_per_second.
+  WorkloadBase(std::string family, std::string name, std::string description, std::string item, Params params,
+               std::size_t variants_at);
   WorkloadBase(const WorkloadBase&) = delete;
   WorkloadBase& operator=(const WorkloadBase&) = delete;
   virtual ~WorkloadBase() = default;
@@ -96,6 +98,7 @@ class WorkloadBase {
   const std::string& family() const { return family_; }
   const std::string& name() const { return name_; }
   const std::string& description() const { return description_; }
+  const std::string& item() const { return item_; }
   const Params& params() const { return params_; }
   // The benchmark name of `implementation` at `point` and `variant`.
   std::string benchmark_name(const std::string& implementation, const Point& point, const Variant& variant) const;
@@ -106,7 +109,7 @@ class WorkloadBase {
                    const Point& point, const Variant& variant) const = 0;
 
  private:
-  std::string family_, name_, description_;
+  std::string family_, name_, description_, item_;
   Params params_;
   std::size_t variants_at_;  // how many of a point's parameters precede the variant's
 };
@@ -122,9 +125,10 @@ class Workload : public WorkloadBase {
   // The answer one operation must return at `point`, where it does not depend on setup.
   using Checksum = std::function<std::uint64_t(const Point&)>;
 
-  Workload(std::string family, std::string name, std::string description, Params params, Body body,
+  Workload(std::string family, std::string name, std::string description, std::string item, Params params, Body body,
            Checksum checksum = nullptr, std::size_t variants_at = kVariantsLast)
-      : WorkloadBase(std::move(family), std::move(name), std::move(description), std::move(params), variants_at),
+      : WorkloadBase(std::move(family), std::move(name), std::move(description), std::move(item), std::move(params),
+                     variants_at),
         body_(std::move(body)),
         checksum_(std::move(checksum)) {}
 
@@ -209,6 +213,10 @@ void register_implementations();
 // "family/workload/implementation" for every workload of its family that an implementation does
 // not implement; print_not_implemented() writes each as a "not_implemented<TAB>..." line (--yb_list).
 std::vector<std::string> not_implemented();
+
+// Names every registered workload's item in the run context, as "yb_item:family/workload" keys
+// (ybresults/items.py reads them).
+void add_item_context();
 void print_not_implemented();
 
 }  // namespace yb

@@ -189,10 +189,10 @@ const Workload& as_workload(const yb::WorkloadBase& workload) { return static_ca
 
 }  // namespace
 
-Workload::Workload(WorkloadId id, const char* name, const char* description, const char* param,
+Workload::Workload(WorkloadId id, const char* name, const char* description, const char* item, const char* param,
                    const char* second_param, std::span<const Size> sizes)
     : yb::Workload<Run>(
-          kFamily, name, description, params_of(param, second_param, sizes),
+          kFamily, name, description, item, params_of(param, second_param, sizes),
           [this](benchmark::State& state, const yb::Implementation& implementation, const Run& run,
                  const yb::Point& point, const yb::Variant& variant) {
             const Size size = this->size(point);
@@ -225,6 +225,7 @@ const Workload switch_round_trip{
     "switch_round_trip",
     "resume a suspended coroutine that yields straight back: n round trips (plus its creation and one final "
     "resume that lets it return)",
+    "round trip",
     "n",
     nullptr,
     sizes::switch_round_trip};
@@ -232,6 +233,7 @@ const Workload create_destroy{
     WorkloadId::create_destroy,
     "create_destroy",
     "create a coroutine, run it to its first suspension, finish and free it; n times, one alive at a time",
+    "coroutine",
     "n",
     nullptr,
     sizes::create_destroy};
@@ -239,6 +241,7 @@ const Workload send_receive{
     WorkloadId::send_receive,
     "send_receive",
     "a value goes in and another comes out on every resume (the seed's y = yield x with send): n round trips",
+    "round trip",
     "n",
     nullptr,
     sizes::send_receive};
@@ -246,6 +249,7 @@ const Workload alive_many{
     WorkloadId::alive_many,
     "alive_many",
     "k coroutines suspended at once, then each finished: creation time and bytes_per_unit (memory per coroutine)",
+    "coroutine",
     "k",
     nullptr,
     sizes::alive_many};
@@ -254,6 +258,7 @@ const Workload round_robin{
     "round_robin",
     "a scheduler interleaving `tasks` coroutines that each yield `yields` times (the seed's func1/func2 "
     "interleaving, generalised); the checksum depends on the order",
+    "switch",
     "tasks",
     "yields",
     sizes::round_robin};
@@ -262,6 +267,7 @@ const Workload skynet{
     "skynet",
     "the skynet tree: every node is a coroutine with 10 children, leaves return their index; 1,000,000 leaves "
     "sum to 499999500000",
+    "coroutine",
     "leaves",
     nullptr,
     sizes::skynet};

@@ -34,8 +34,8 @@ using Run = std::uint64_t (*)(Size size, int variant);
 // A workload: its benchmarks and, for the implementations' limits and the tests, its sizes.
 class Workload : public yb::Workload<Run> {
  public:
-  Workload(WorkloadId id, const char* name, const char* description, const char* param, const char* second_param,
-           std::span<const Size> sizes);
+  Workload(WorkloadId id, const char* name, const char* description, const char* item, const char* param,
+           const char* second_param, std::span<const Size> sizes);
 
   WorkloadId id;
   const char* param;         // the benchmark-name parameter that holds Size::n

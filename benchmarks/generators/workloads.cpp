@@ -114,12 +114,14 @@ const yb::Workload<SizeFunction> sum_plus_one{
     kFamily,
     "sum_plus_one",
     "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)",
+    "element",
     {{"n", {1'000, 100'000, 2'000'000}}},
     size_body(sum_plus_one_checksum, false),
     checksum_at<sum_plus_one_checksum>};
 const yb::Workload<SizeFunction> fibonacci_take{kFamily,
                                                 "fibonacci_take",
                                                 "sum of the first n Fibonacci numbers, wrapping mod 2^64",
+                                                "element",
                                                 {{"n", {1'000, 100'000, 2'000'000}}},
                                                 size_body(fibonacci_take_checksum, false),
                                                 checksum_at<fibonacci_take_checksum>};
@@ -128,6 +130,7 @@ const yb::Workload<SizeFunction> pipeline_first{
     kFamily,
     "pipeline_first",
     "range(n) | filter | map | first match (at x=1003): laziness stops early",
+    "query",
     {{"n", {10'000, 1'000'000, 10'000'000}}},
     size_body(pipeline_first_checksum, true),
     checksum_at<pipeline_first_checksum>};
@@ -136,6 +139,7 @@ const yb::Workload<FileFunction> csv_prices{
     kFamily,
     "csv_prices",
     "sum the price column of a generated CSV file: line by line vs all lines read first",
+    "row",
     {{"rows", {10'000, 100'000, 1'000'000}}},
     [](benchmark::State& state, const yb::Implementation&, const FileFunction& run, const yb::Point& point,
        const yb::Variant& variant) {

@@ -292,6 +292,7 @@ const yb::Workload<FileReader> file_read{
     "after the timed loop; skipped when the folder's free space or MemAvailable cannot hold "
     "it; the file is unlinked as soon as it is open; items = blocks; time per operation is the "
     "whole file (too long for per-operation latency samples)",
+    "block",
     {{"order", {"seq", "random"}}, {"size_mib", {256}}},
     // The variant, where there is one, is the reader's width: qd:<io_uring queue depth> or
     // threads:<pool threads>.

@@ -139,6 +139,7 @@ const yb::Workload<PipeEcho> pipe_ping_pong{
     "n one-byte round trips over two pipes to an echo thread; the pinging side polls (bounded) "
     "then reads, the same for every echo side; lat_* per round trip (write to read back), each timed by "
     "the pinging side in the harness's latency pass",
+    "round trip",
     {{"n", {std::uint64_t{kPipeRoundTrips}}}},
     [](benchmark::State& state, const yb::Implementation&, const PipeEcho& echo, const yb::Point& point,
        const yb::Variant&) {

@@ -291,6 +291,7 @@ const yb::Workload<MakeServer> echo_tcp{
     "one descriptor table cannot hold both ends of every connection (C = 10,000 under a hard RLIMIT_NOFILE "
     "of 20,000) the generator runs on a thread with a table of its own (io/fd_table_thread.h) and perf's "
     "events, which see only the waiting main thread, are left out",
+    "request",
     yb::Params{{"conns", {1, 16, 256, 1024}}, {"msg", {64, 4096}}} + yb::Params{{"conns", {10000}}, {"msg", {64}}} +
         yb::Params{{"conns", {1, 256}}, {"msg", {64}}}.with({"load", "open"}),
     echo_body(Transport::tcp),
@@ -300,6 +301,7 @@ const yb::Workload<MakeServer> echo_tcp{
 const yb::Workload<MakeServer> echo_unix{kFamily,
                                          "echo_unix",
                                          "echo_tcp over an abstract AF_UNIX stream socket",
+                                         "request",
                                          {{"conns", {1, 256}}, {"msg", {64, 4096}}},
                                          echo_body(Transport::unix_stream),
                                          echo_checksum_at,

@@ -320,6 +320,7 @@ const yb::Workload<SpawnJoinStart> spawn_join{
     "spawn_join",
     "start a worker that does nothing but hand back a token, and wait for it; parent_mib: memory the parent has "
     "touched (fork copies its page tables, posix_spawn does not)",
+    "worker",
     {{"parent_mib", texts(kParentMiB)}},
     guarded<SpawnJoinStart>([](benchmark::State& state, SpawnJoinStart start, const yb::Point& point,
                                const yb::Variant&) { spawn_join_body(state, start, point.number("parent_mib")); }),
@@ -331,6 +332,7 @@ const yb::Workload<PingPongStart> ping_pong{
     "ping_pong",
     "one round trip between the benchmark thread and a peer (thread or process), both blocking; placement pins "
     "both sides to one CPU, to two, or leaves them to the scheduler",
+    "round trip",
     {{"placement", {"same_cpu", "cross_cpu", "unpinned"}}},
     guarded<PingPongStart>(
         [](benchmark::State& state, PingPongStart start, const yb::Point& point, const yb::Variant& variant) {
@@ -344,6 +346,7 @@ const yb::Workload<CpuSumStart> cpu_sum{
     "cpu_sum",
     "the seed's work list, sum(range(1, n + 1)) per entry, shared among 1 or 2 workers through one compute "
     "kernel; speedup and efficiency against the kernel run alone on the benchmark thread",
+    "number",
     {{"list", {"seed", "balanced"}}, {"workers", texts(kCpuSumWorkers)}},
     guarded<CpuSumStart>([](benchmark::State& state, CpuSumStart start, const yb::Point& point, const yb::Variant&) {
       cpu_sum_body(state, start, work_list(point["list"]), static_cast<int>(point.number("workers")));
@@ -355,6 +358,7 @@ const yb::Workload<SharedCounterStart> shared_counter{
     "shared_counter",
     "W already-started workers each add 1 to one shared counter 100,000 times per operation (mutex or atomic; "
     "for processes in shared memory)",
+    "increment",
     {{"workers", texts(kCounterWorkers)}},
     guarded<SharedCounterStart>(
         [](benchmark::State& state, SharedCounterStart start, const yb::Point& point, const yb::Variant& variant) {
@@ -370,6 +374,7 @@ const yb::Workload<MemoryPerWorkerStart> memory_per_worker{
     "memory_per_worker",
     "start W workers that sit idle, then stop them; bytes_per_unit: the proportional set size (PSS) each idle "
     "worker adds",
+    "worker",
     {{"workers", {std::uint64_t{kIdleWorkers}}}},
     guarded<MemoryPerWorkerStart>(
         [](benchmark::State& state, const MemoryPerWorkerStart& start, const yb::Point& point, const yb::Variant&) {

@@ -109,17 +109,22 @@ def _asyncio_setup(tasks, yields):
 
 def benchmarks():
     describe_workload(
-        FAMILY, "switch_round_trip", "resume a suspended coroutine that yields straight back: n round trips"
+        FAMILY,
+        "switch_round_trip",
+        "resume a suspended coroutine that yields straight back: n round trips",
+        "round trip",
     )
     describe_workload(
         FAMILY,
         "send_receive",
         "a value goes in and another comes out on every resume (y = yield x with send): n round trips",
+        "round trip",
     )
     describe_workload(
         FAMILY,
         "round_robin",
         "a scheduler interleaving `tasks` coroutines that each yield `yields` times; order-sensitive checksum",
+        "switch",
     )
     describe_impl(FAMILY, "py_generator", "a generator function resumed by next() / send()")
     describe_impl(

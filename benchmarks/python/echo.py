@@ -245,6 +245,7 @@ def benchmarks():
         "echo_tcp",
         "C connections each send M messages of S bytes, closed loop, over loopback "
         "TCP (~1024 requests per operation); load generator in its own process",
+        "request",
     )
     describe_impl(FAMILY, "py_asyncio", "asyncio.start_server: one coroutine per connection on one event loop thread")
     describe_impl(

@@ -91,11 +91,17 @@ def _csv_setup(function, rows):
 
 def benchmarks():
     describe_workload(
-        FAMILY, "sum_plus_one", "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)"
+        FAMILY,
+        "sum_plus_one",
+        "sum of 1 + x for x < n (the seed's generator expression vs list comprehension)",
+        "element",
     )
-    describe_workload(FAMILY, "fibonacci_take", "sum of the first n Fibonacci numbers, wrapping mod 2^64")
+    describe_workload(FAMILY, "fibonacci_take", "sum of the first n Fibonacci numbers, wrapping mod 2^64", "element")
     describe_workload(
-        FAMILY, "csv_prices", "sum the price column of a generated CSV file: line by line vs all lines read first"
+        FAMILY,
+        "csv_prices",
+        "sum the price column of a generated CSV file: line by line vs all lines read first",
+        "row",
     )
     describe_impl(FAMILY, "py_genexpr", "sum(1 + x for x in range(n)): a generator expression, one element alive")
     describe_impl(FAMILY, "py_listcomp", "sum([1 + x for x in range(n)]): the whole list built first")

@@ -52,6 +52,7 @@ def benchmarks():
         "cpu_sum",
         "the seed's work list, sum(range(1, n + 1)) per entry, shared among 1 or 2 "
         "workers (list:small is the balanced shape at 1/100 of the work, Python only)",
+        "number",
     )
     describe_impl(FAMILY, "py_serial", "every entry on the benchmark thread, one after another")
     describe_impl(FAMILY, "py_thread_pool", "concurrent.futures.ThreadPoolExecutor, started beforehand (one GIL)")

@@ -29,11 +29,13 @@ FAMILY_TEXT = (
     "generators vs lists, send/yield, asyncio, thread vs process pools, asyncio vs blocking sockets"
 )
 WORKLOADS = {}  # "family/workload" -> text
+ITEMS = {}  # "family/workload" -> what one item of an operation is called (the unit of `items`)
 IMPLEMENTATIONS = {}  # "family/impl" -> text
 
 
-def describe_workload(family, workload, text):
+def describe_workload(family, workload, text, item):
     WORKLOADS[f"{family}/{workload}"] = text
+    ITEMS[f"{family}/{workload}"] = item
 
 
 def describe_impl(family, impl, text):

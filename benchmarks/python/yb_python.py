@@ -32,7 +32,7 @@ import parallelism
 import registry
 import supervision
 import ybresults
-from ybresults import progress, strict
+from ybresults import items, progress, strict
 
 # A benchmark that takes longer than this is ended with an error and the run goes on.
 WATCHDOG_SECONDS = 120
@@ -174,6 +174,7 @@ def context(options):
             "children are counted only when they exit, after the benchmark"
         ),
         "random_interleaving": str(options["interleave"]).lower(),
+        **{items.context_key(*name.split("/")): noun for name, noun in sorted(registry.ITEMS.items())},
     }
 
 

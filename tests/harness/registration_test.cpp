@@ -19,6 +19,7 @@ using Function = std::uint64_t (*)(std::uint64_t);
 const yb::Workload<Function> square{"toy",
                                     "square",
                                     "n * n",
+                                    "square",
                                     {{"n", {2, 3}}},
                                     [](benchmark::State& state, const yb::Implementation&, const Function& run,
                                        const yb::Point& point, const yb::Variant&) {
@@ -30,6 +31,7 @@ const yb::Workload<Function> square{"toy",
 const yb::Workload<Function> cube{"toy",
                                   "cube",
                                   "n * n * n",
+                                  "cube",
                                   yb::Params{{"n", {2}}, {"mode", {"a", "b"}}},
                                   [](benchmark::State& state, const yb::Implementation&, const Function& run,
                                      const yb::Point& point, const yb::Variant&) {
@@ -98,6 +100,14 @@ TEST(Registration, FunctionsAndChecksumsAreFoundByWorkload) {
   ASSERT_NE(picky->function(square), nullptr);
   EXPECT_EQ(picky->function(cube), nullptr);
   EXPECT_EQ((*picky->function(square))(3), square.checksum(square.params().points()[1]));
+}
+
+TEST(Registration, EachWorkloadNamesItsItem) {
+  EXPECT_EQ(square.item(), "square");
+  EXPECT_EQ(cube.item(), "cube");
+  const auto toy = yb::workloads("toy");
+  ASSERT_EQ(toy.size(), 2u);
+  EXPECT_EQ(toy[0]->item(), "square");
 }
 
 TEST(Registration, WorkloadsNotImplementedAreListed) {
