@@ -11,6 +11,7 @@
   strict     strict JSON: non-finite values left out with the reason
   merge      one document from the family executables' outputs
   items      the item each workload's operation is made of: its noun in the run context, time per item
+  results_csv  results.csv: one row per benchmark and repetition, counters as columns
   write      atomic writing
 
 Nothing else parses or writes results JSON. It imports only the standard library, so the CLI, the gate, the
@@ -19,6 +20,7 @@ from .document import read, read_output, read_partial
 from .errors import ResultsError
 from .merge import merge
 from .model import Benchmark, Results, load
+from .results_csv import write as write_csv
 from .schema import SCHEMA_VERSION, VERSION
 from .write import write
 
@@ -34,4 +36,5 @@ __all__ = [
     "read_output",
     "read_partial",
     "write",
+    "write_csv",
 ]

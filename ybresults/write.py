@@ -9,12 +9,16 @@ from . import strict
 
 def write(path, document: dict, compact_entries: bool = False) -> None:
     """Writes `document` to `path` atomically; on failure an OSError naming `path`, and `path` as it was."""
+    write_text(path, strict.dumps(document, compact_entries))
+
+
+def write_text(path, text: str) -> None:
+    """Writes `text` to `path` atomically (results.json, results.csv); on failure an OSError naming `path`."""
     path = pathlib.Path(path)
-    text = strict.dumps(document, compact_entries)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())

@@ -201,6 +201,7 @@ def _run_suite(opts: Options) -> int:
         "command": runfolder.command_line(),
     }
     document = ybresults.merge(outputs, metadata)
+    ybresults.write_csv(run_dir / "results.csv", document)  # beside results.json, partial runs too
     if interrupted:
         written = run_dir / "results.json"
         ybresults.write(written, document)

@@ -46,7 +46,8 @@ def test_smoke_run_writes_results_and_points_latest_at_them(smoke_run):
     run_dir = latest.resolve()
     assert run_dir.parent == out.resolve()
     assert sorted(path.name for path in run_dir.iterdir() if path.name != "report") == [
-        "results.json"
+        "results.csv",
+        "results.json",
     ], "no temporary or per-family files may be left behind"
     document = json.loads((latest / "results.json").read_text())
     assert document["yieldbench"]["profile"] == "smoke"
