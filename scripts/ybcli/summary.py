@@ -1,13 +1,16 @@
-"""The terminal summary of a run: per workload, implementations sorted by time."""
+"""The terminal summary of a run: per workload, implementations sorted by time; time per item leads, the item
+named ("time/round trip"), where the workload declares items; time per operation stays beside it."""
 import math
 
-from ybresults import noise, units
+from ybresults import items, noise, units
 
-COLUMNS = ("implementation", "time/op", "items/s", "heap peak", "rss peak", "bytes/unit", "ctx/op", "noise")
+
+def columns(noun: str) -> tuple:
+    return ("implementation", f"time/{noun}", "time/op", "heap peak", "rss peak", "bytes/unit", f"ctx/{noun}", "noise")
 
 
 def tables(results) -> list:
-    """[(title, rows, notes)]: one table per family/workload and the parameters every row shares;
+    """[(title, columns, rows, notes)]: one table per family/workload and the parameters every row shares;
     notes hold the messages of benchmarks that were skipped or failed, kept out of the columns."""
     groups = {}
     for bench in results.benchmarks.values():
@@ -28,7 +31,10 @@ def tables(results) -> list:
             title = f"{family}/{workload}" + "".join(f"  {key}:{value}" for key, value in shared)
             rows.sort(key=lambda row: math.inf if row[1].failed else (row[1].median("time_ns") or math.inf))
             notes = [f"{label}: {bench.error}" for label, bench in rows if bench.failed]
-            result.append((title, [_row(label, bench) for label, bench in rows], notes))
+            ran = [bench for _, bench in rows if not bench.failed]
+            per_item = any(bench.ns_per_item is not None for bench in ran)
+            noun = ran[0].item if per_item else "op"
+            result.append((title, columns(noun), [_row(label, bench, per_item) for label, bench in rows], notes))
     return result
 
 
@@ -39,15 +45,17 @@ def _sort_key(value: str):
         return (1, 0.0, value)
 
 
-def _row(label: str, bench) -> tuple:
+def _row(label: str, bench, per_item: bool) -> tuple:
     if bench.failed:
-        return (label, "SKIPPED" if bench.skipped else "ERROR", "(below)", "", "", "", "", "")
+        return (label, "SKIPPED" if bench.skipped else "FAILED", "(below)", "", "", "", "", "")
     ctx = [bench.median(key) for key in ("ctx_voluntary", "ctx_involuntary")]
-    ctx_text = "-" if None in ctx else f"{sum(ctx):.3g}"
+    time_ns = bench.median("time_ns")
+    count = items.items_per_operation(time_ns, bench.median("items_per_second")) if per_item else 1
+    ctx_text = "-" if None in ctx or not count else units.fmt_small_count(sum(ctx) / count)
     return (
         label,
-        units.fmt_time(bench.median("time_ns")),
-        units.fmt_rate(bench.median("items_per_second")),
+        units.fmt_time(bench.ns_per_item if per_item else time_ns),
+        units.fmt_time(time_ns),
         units.fmt_bytes(bench.median("heap_peak_bytes")),
         units.fmt_bytes(bench.median("rss_peak_bytes")),
         units.fmt_bytes(bench.median("bytes_per_unit")),
@@ -58,13 +66,13 @@ def _row(label: str, bench) -> tuple:
 
 def render(results) -> str:
     lines = []
-    for title, rows, notes in tables(results):
-        widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
+    for title, header, rows, notes in tables(results):
+        widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(len(header))]
         lines.append(title)
-        for row in [COLUMNS, *rows]:
+        for row in [header, *rows]:
             lines.append(
                 "  "
-                + "  ".join(row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i]) for i in range(len(COLUMNS)))
+                + "  ".join(row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i]) for i in range(len(header)))
             )
         lines.extend(f"  - {note}" for note in notes)
         lines.append("")
