@@ -26,7 +26,7 @@ def bars_for(benches: list, key: str, unstable_marks: bool = True) -> list:
     bars = []
     for bench in benches:
         if bench.failed:
-            bars.append(Bar(bench.impl, bench.series, note="failed (see table)"))
+            bars.append(Bar(bench.impl, bench.series, note=f"{bench.status} (see table)"))
             continue
         value = bench.value(key)
         if value is None:
@@ -39,7 +39,7 @@ def bars_for(benches: list, key: str, unstable_marks: bool = True) -> list:
                 bench.series,
                 value,
                 *(spread or (None, None)),
-                unstable=unstable_marks and key == metrics.TIME.key and bench.unstable,
+                unstable=unstable_marks and key in metrics.TIMES and bench.unstable,
             )
         )
     return bars

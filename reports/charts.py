@@ -1,11 +1,11 @@
-"""Charts of one set of results, per section and workload: time per iteration, memory, context switches,
+"""Charts of one set of results, per section and workload: time per item (or operation), memory, context switches,
 latency percentiles and one scaling chart per numeric parameter sweep."""
 from matplotlib import ticker
 from matplotlib.patches import Patch
 
 from ybresults import units
 
-from . import metrics
+from . import metrics, omitted
 from .bars import bar_extent, bars_for, draw_bars
 from .figures import (
     Chart,
@@ -34,10 +34,9 @@ TIME_CAPTION = (
 
 
 def time_charts(section: str, workload: str, benches: list, colors: dict):
+    metric = metrics.headline_time(benches)  # per item, the item named, where the workload declares items
     groups = [
-        (p, bs)
-        for p, bs in cases(benches).items()
-        if any(b.value(metrics.TIME.key) is not None or b.failed for b in bs)
+        (p, bs) for p, bs in cases(benches).items() if any(b.value(metric.key) is not None or b.failed for b in bs)
     ]
     parts = chunked(groups, MAX_PANELS)
     for index, part in enumerate(parts):
@@ -46,13 +45,13 @@ def time_charts(section: str, workload: str, benches: list, colors: dict):
         rows = max(len(bs) for _, bs in part)
         fig, axes, _ = make_grid(len(part), 3 if len(part) > 4 else 2, 4.9, panel_height(rows))
         for ax, (params, bs) in zip(axes, part):
-            bars = bars_for(bs, metrics.TIME.key)
+            bars = bars_for(bs, metric.key)
             values, _ = bar_extent(bars)
-            draw_bars(ax, bars, plan_axis("time", metrics.TIME.title, values), colors, case_label(params))
-        fig.suptitle(f"{section} / {workload}: wall time per iteration (shorter is faster)")
+            draw_bars(ax, bars, plan_axis("time", metric.title, values), colors, case_label(params))
+        fig.suptitle(f"{section} / {workload}: {metric.title} (shorter is faster)")
         yield Chart(
             slug(section, workload, "time", part_suffix(index, len(parts))) + ".png",
-            f"{workload}: time per iteration",
+            f"{workload}: {metric.title}",
             section,
             workload,
             "time",
@@ -105,7 +104,9 @@ def _draw_ctx(ax, benches: list, colors: dict, title: str):
     for bench in benches:
         vol = None if bench.failed else bench.value(metrics.CTX_VOLUNTARY.key)
         inv = None if bench.failed else bench.value(metrics.CTX_INVOLUNTARY.key)
-        note = "failed (see table)" if bench.failed else ("not measured" if vol is None and inv is None else "")
+        note = (
+            f"{bench.status} (see table)" if bench.failed else ("not measured" if vol is None and inv is None else "")
+        )
         rows.append((bench.series, vol, inv, note, bench.impl))
     measured = sorted((r for r in rows if not r[3]), key=lambda r: ((r[1] or 0) + (r[2] or 0), r[0]))
     shown = measured + [r for r in rows if r[3]]
@@ -153,6 +154,8 @@ def _draw_ctx(ax, benches: list, colors: dict, title: str):
 
 
 def ctx_charts(section: str, workload: str, benches: list, colors: dict):
+    if omitted.ctx_chart(benches):
+        return  # nothing to say; the workload's table says why
     keys = [m.key for m in metrics.CONTEXT_SWITCHES]
     groups = [(p, bs) for p, bs in cases(benches).items() if any(b.has(k) for k in keys for b in bs)]
     if not groups:

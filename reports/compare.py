@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 import ybgate
+from ybresults import items, units
 
 from . import metrics
 from .model import family_rank, sort_key_params
@@ -155,3 +156,21 @@ def grouped(compared: list) -> dict:
     for item in compared:
         groups.setdefault((item.section, item.workload), []).append(item)
     return groups
+
+
+def time_text(item: Compared, file_index: int) -> str:
+    """The benchmark's time in one file as the report leads with it: per item, the item named, with time per
+    operation beside it ("12 ns per round trip (1.2 ms per operation)"); "skipped", "failed" or "absent"
+    when it has none there. The verdict itself stays on time per operation, as the gate's."""
+    bench = dict(item.versions).get(file_index)
+    if bench is None:
+        return "absent"
+    if bench.failed:
+        return bench.status
+    per_op = bench.value(metrics.TIME.key)
+    per_item = bench.value(items.TIME_PER_ITEM)
+    if per_op is None:
+        return "–"
+    if per_item is None:
+        return f"{units.fmt_time(per_op)} per operation"
+    return f"{units.fmt_time(per_item)} {items.per(bench.item)} ({units.fmt_time(per_op)} per operation)"

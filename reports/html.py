@@ -1,12 +1,13 @@
-"""index.html: one self-contained page (inline CSS, no scripts, no network) beside its chart PNGs:
-run context, warnings, metrics not measured, the comparison, then charts and tables per section."""
+"""index.html: one self-contained page (inline CSS, no scripts, no network) beside its chart PNGs: the answers
+(headline tables, claims checked, the comparison), then charts and tables per section; the run context, the
+metrics not measured, skips and failures last, linked from the nav at the top."""
 from html import escape
 
 from ybresults import units
+from ybresults.progress import SKIPPED
 
-from . import claims, contexts, metrics, tables
+from . import claims, compare, contexts, headline, metrics, omitted, tables
 from .availability import missing_metrics, run_reasons
-from .compare import grouped
 from .model import case_label
 
 CSS = """
@@ -16,7 +17,8 @@ h1{margin:.8em 0 .2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin
 h3{margin-top:1.6em}nav{background:#f5f5f7;padding:.6em 1em;border-radius:6px}nav a{margin-right:1em}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0}th,td{border:1px solid #d0d0d5;padding:.25em .5em;
 text-align:left;vertical-align:top}th{background:#f0f0f3}td.num{text-align:right;font-variant-numeric:tabular-nums;
-white-space:nowrap}tr.unstable td{background:#fff6e0}tr.failed td{background:#fde8ea}
+white-space:nowrap}tr.unstable td{background:#fff6e0}tr.failed td{background:#fde8ea}tr.skipped td{color:#666}
+td.mark{font-weight:bold;color:#0a5a2f}
 .beyond-worse{color:#b00020;font-weight:bold}.beyond-better{color:#0a7a2f;font-weight:bold}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #e3e3e8}
 figcaption{font-size:.85em;color:#555;max-width:60em}.warn{background:#fff6e0;border-left:4px solid #e6a100;
@@ -58,7 +60,7 @@ def _bench_table(benches: list) -> str:
     rows, classes = [], []
     for bench in tables.ordered(benches):
         rows.append([_e(c.cell(bench)) for c in columns])
-        classes.append("failed" if bench.failed else ("unstable" if bench.unstable else ""))
+        classes.append(bench.status if bench.failed else ("unstable" if bench.unstable else ""))
     numeric = {i for i, c in enumerate(columns) if c.metric}
     return _table([c.header for c in columns], rows, classes, numeric)
 
@@ -83,11 +85,9 @@ def _warnings(report) -> list:
             )
         items.extend(f"{who}{note}" for note in results.notes)
     items.extend(contexts.warnings(report.files))
-    failed = [b for b in report.current if b.failed]
+    failed = [b for b in report.current if b.failed and not b.skipped]
     if failed:
-        items.append(
-            f"{len(failed)} benchmark(s) failed or were skipped; they are listed below and left out " "of the charts."
-        )
+        items.append(f"{len(failed)} benchmark(s) failed; they are listed at the end and left out of the charts.")
     unstable = [b for b in report.current if not b.failed and b.unstable]
     if unstable:
         items.append(
@@ -142,7 +142,7 @@ def _comparison(report, compared: list, charts: list) -> str:
         "<code>ybgate/verdict.py</code>). With one repetition a side nothing is beyond noise.</p>"
     ]
     key = metrics.TIME.key
-    for (section, workload), items in grouped(compared).items():
+    for (section, workload), items in compare.grouped(compared).items():
         out.append(f'<h3 id="{_e(_anchor("cmp", section, workload))}">{_e(section)} / {_e(workload)}</h3>')
         out += [
             _figure(c)
@@ -154,13 +154,9 @@ def _comparison(report, compared: list, charts: list) -> str:
         headers += [f"change {report.files[i].label}" for i in files[1:]] + ["memory / p99 change"]
         rows = []
         for item in items:
-            by_file = dict(item.versions)
             row = [_e(item.impl), _e(case_label(item.params))]
             for i in files:
-                bench = by_file.get(i)
-                row.append(
-                    "absent" if bench is None else ("FAILED" if bench.failed else _e(units.fmt_time(bench.value(key))))
-                )
+                row.append(_e(compare.time_text(item, i)))
             for i in files[1:]:
                 row.append(_change_cell(item.change(key, i)))
             other = []
@@ -186,7 +182,38 @@ def _change_cell(change) -> str:
     return f'<span class="muted" title="within noise (limit ±{change.threshold * 100:.1f}%)">{text}</span>'
 
 
+def _answers(report) -> str:
+    out = [
+        '<h2 id="answers">Answers</h2>',
+        "<p>Per workload and case: each implementation’s wall time per item (the item named; time per operation "
+        "beside it), memory and context switches; the fastest and the leanest marked. Charts and every counter "
+        "follow per section.</p>",
+    ]
+    for t in headline.tables(report):
+        out.append(
+            f'<h3 id="{_e(_anchor("answer", t.section, t.workload))}">{_e(t.section)} / {_e(t.workload)} '
+            f'<span class="muted">— {_e(t.time.title)}</span></h3>'
+        )
+        rows, classes = [], []
+        for case in t.cases:
+            for row in case.rows:
+                texts = headline.cells(t, case, row)
+                cells = [_e(text) for text in texts[:-1]]
+                cells.append(f'<span class="mark">{_e(texts[-1])}</span>' if row.marks else _e(texts[-1]))
+                rows.append(cells)
+                classes.append(row.bench.status if row.bench.failed else ("unstable" if row.bench.unstable else ""))
+        out.append(_table(headline.headers(t), rows, classes, numeric={2, 3, 4, 5, 6}))
+    return "".join(out)
+
+
+def _not_run(title: str, anchor: str, intro: str, benches: list, message) -> str:
+    rows = [[_e(b.run_name), _e(message(b))] for b in benches]
+    return f'<h2 id="{anchor}">{_e(title)}</h2><p>{_e(intro)}</p>' + _table(["benchmark", "reason"], rows)
+
+
 def build(report, compared: list, charts: list, generated: str, history: str = "") -> str:
+    """Answers first (headline tables, claims, the comparison), then charts and tables per section; the run
+    context, the metrics not measured, skips and failures last, all linked from the nav."""
     sections = report.sections()
     out = [
         "<!DOCTYPE html>",
@@ -197,22 +224,26 @@ def build(report, compared: list, charts: list, generated: str, history: str = "
         "<h1>yieldbench report</h1>",
         f'<p class="muted">Generated {_e(generated)} from {", ".join(_e(f.path) for f in report.files)}.</p>',
     ]
-    nav = [("context", "Run context"), ("unavailable", "Not measured")]
-    if report.comparing:
-        nav.append(("comparison", "Comparison"))
+    skipped = [b for b in report.current if b.skipped]
+    failed = [b for b in report.current if b.failed and not b.skipped]
+    nav = [("answers", "Answers")]
     if claims.has_python(report):
         nav.append(("claims", "Claims checked"))
+    if report.comparing:
+        nav.append(("comparison", "Comparison"))
     nav += [(_anchor("section", s), s) for s in sections]
     if history:
         nav.append(("history", "History"))
-    failed = [b for b in report.current if b.failed]
+    nav += [("context", "Run context"), ("unavailable", "Not measured")]
+    if skipped:
+        nav.append(("skipped", "Skipped"))
     if failed:
         nav.append(("failed", "Failed"))
     out.append("<nav>" + "".join(f'<a href="#{_e(a)}">{_e(t)}</a>' for a, t in nav) + "</nav>")
     ran = [b for b in report.current if not b.failed]
     out.append(
-        f"<p>{len(report.current)} benchmarks in {len(sections)} section(s); {len(ran)} ran, "
-        f"{len(failed)} failed; {sum(b.unstable for b in ran)} unstable; {len(charts)} charts.</p>"
+        f"<p>{_e(headline.counts_text(report.current))} in {len(sections)} section(s); "
+        f"{sum(b.unstable for b in ran)} unstable; {len(charts)} charts.</p>"
     )
     warnings = _warnings(report)
     if warnings:
@@ -220,23 +251,11 @@ def build(report, compared: list, charts: list, generated: str, history: str = "
             '<div class="warn"><b>Warnings</b><ul>' + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul></div>"
         )
 
-    out.append('<h2 id="context">Run context</h2>')
-    headers = ["", *[f.label for f in report.files]]
-    out.append(_table(headers, [[_e(k), *[_e(t) for t in texts]] for k, texts in tables.context_rows(report.files)]))
-    if any(f.context.get("library_build_type") == "debug" for f in report.files):
-        out.append(
-            '<p class="muted">The Google Benchmark library itself is a debug build (Debian’s package); '
-            "the timed loops are compiled by the suite with its own flags.</p>"
-        )
-
-    out.append('<h2 id="unavailable">Metrics not measured</h2>')
-    out.append(_unavailable(report))
-
+    out.append(_answers(report))
+    out.append(claims.html(report))
     if report.comparing:
         out.append('<h2 id="comparison">Comparison</h2>')
         out.append(_comparison(report, compared, charts))
-
-    out.append(claims.html(report))
 
     for section, workloads in sections.items():
         out.append(f'<h2 id="{_e(_anchor("section", section))}">{_e(section)}</h2>')
@@ -248,11 +267,35 @@ def build(report, compared: list, charts: list, generated: str, history: str = "
                 if not c.kind.startswith("compare") and c.section == section and c.workload == workload
             ]
             out.append(_bench_table(benches))
+            why = omitted.ctx_chart(benches)
+            if why:
+                out.append(f'<p class="muted">{_e(why[0].upper() + why[1:])}.</p>')
 
     if history:
         out.append(history)
+    out.append('<h2 id="context">Run context</h2>')
+    headers = ["", *[f.label for f in report.files]]
+    out.append(_table(headers, [[_e(k), *[_e(t) for t in texts]] for k, texts in tables.context_rows(report.files)]))
+    if any(f.context.get("library_build_type") == "debug" for f in report.files):
+        out.append(
+            '<p class="muted">The Google Benchmark library itself is a debug build (Debian’s package); '
+            "the timed loops are compiled by the suite with its own flags.</p>"
+        )
+    out.append('<h2 id="unavailable">Metrics not measured</h2>')
+    out.append(_unavailable(report))
+    if skipped:
+        out.append(
+            _not_run(
+                "Skipped benchmarks",
+                "skipped",
+                "Could not run on this machine (a kernel limit, memory, time); not failures.",
+                skipped,
+                lambda b: b.error[len(SKIPPED) :],
+            )
+        )
     if failed:
-        out.append('<h2 id="failed">Failed or skipped benchmarks</h2>')
-        out.append(_table(["benchmark", "message"], [[_e(b.run_name), _e(b.error)] for b in failed]))
+        out.append(
+            _not_run("Failed benchmarks", "failed", "Errors: these did not give a result.", failed, lambda b: b.error)
+        )
     out.append("</body></html>\n")
     return "\n".join(out)

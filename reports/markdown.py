@@ -1,8 +1,11 @@
-"""summary.md: a compact Markdown summary for CI step summaries (no images): run line, warnings, one
-table per section, the comparison's changes beyond noise, and the metrics that were not measured."""
+"""summary.md: a compact Markdown summary for CI step summaries (no images). It opens with its answers (the
+headline tables, the claims checked, the comparison's changes beyond noise), then one table per workload;
+the metrics not measured, skips, failures and the run context come last."""
 from ybresults import units
 
-from . import claims, contexts, metrics, tables
+from ybresults.progress import SKIPPED
+
+from . import claims, compare, contexts, headline, metrics, omitted, tables
 from .availability import missing_metrics, run_reasons
 
 
@@ -41,38 +44,67 @@ def _change(change) -> str:
     return text
 
 
-def build(report, compared: list, report_path: str = "index.html") -> str:
-    lines = ["## yieldbench report", ""]
-    for results in report.files:
-        prefix = f"**{results.label}**: " if report.comparing else ""
-        lines.append(f"- {prefix}{_run_line(results) or results.path}")
-    lines.append("")
-    ran = [b for b in report.current if not b.failed]
-    failed = [b for b in report.current if b.failed]
-    unstable = [b for b in ran if b.unstable]
+def _answers(report) -> list:
+    lines = ["### Answers", ""]
     lines.append(
-        f"{len(report.current)} benchmarks: {len(ran)} ran, {len(failed)} failed, "
-        f"{len(unstable)} unstable. Charts: `{report_path}`."
+        "Per workload and case: each implementation's wall time per item (the item named; time per operation "
+        "beside it), memory and context switches; the fastest and the leanest marked."
     )
+    lines.append("")
+    for t in headline.tables(report):
+        lines.append(f"**{t.section} / {t.workload}** — {t.time.title}")
+        lines.append("")
+        rows = [headline.cells(t, case, row) for case in t.cases for row in case.rows]
+        lines += _table(headline.headers(t)[:-1] + ["notes"], rows)
+    return lines
+
+
+def build(report, compared: list, report_path: str = "index.html") -> str:
+    """Answers first (headline tables, claims, the comparison), then details; run context, the metrics not
+    measured, skips and failures last."""
+    lines = ["## yieldbench report", ""]
+    labels = ", ".join(f"`{results.label}`" for results in report.files)
+    lines.append(
+        f"{headline.counts_text(report.current)}; "
+        f"{sum(b.unstable for b in report.current if not b.failed)} unstable. Run {labels}; charts: `{report_path}`."
+    )
+    lines.append("")
+    contents = ["[Answers](#answers)"]
+    if claims.has_python(report):
+        contents.append("[Claims checked](#claims-checked)")
+    if report.comparing and compared:
+        contents.append("[Comparison](#comparison)")
+    contents += ["[Details](#details)", "[Not measured](#not-measured)"]
+    skipped = [b for b in report.current if b.skipped]
+    failed = [b for b in report.current if b.failed and not b.skipped]
+    if skipped:
+        contents.append("[Skipped](#skipped)")
+    if failed:
+        contents.append("[Failed](#failed)")
+    contents.append("[Run context](#run-context)")
+    lines.append("Contents: " + " · ".join(contents))
     lines.append("")
     for results in report.files:
         if results.partial:
             lines.append(f"> ⚠ **{results.label}** is a partial run.")
     lines.extend(f"> ⚠ {warning}" for warning in contexts.warnings(report.files))
     if failed:
-        lines.append("> ⚠ Failed or skipped: " + "; ".join(f"`{b.run_name}` ({b.error})" for b in failed))
+        lines.append(f"> ⚠ {len(failed)} benchmark(s) failed: see [Failed](#failed).")
     if any(line.startswith(">") for line in lines[-3:]):
         lines.append("")
+
+    lines += _answers(report)
+    lines += claims.markdown(report)
 
     if report.comparing and compared:
         key = metrics.TIME.key
         base = report.files[compared[0].versions[0][0]].label
         beyond = [c for c in compared if any(ch.beyond_noise for ch in c.changes.get(key, []))]
-        lines.append(f"### Comparison with {base}")
+        lines.append("### Comparison")
         lines.append("")
         lines.append(
-            f"{len(compared)} benchmarks in common; {len(beyond)} changed in time beyond their noise "
-            "(🔺 slower, 🔻 faster)."
+            f"Against {base}: {len(compared)} benchmarks in common; {len(beyond)} changed in time beyond their "
+            "noise (🔺 slower, 🔻 faster)."
         )
         lines.append("")
         rows = []
@@ -83,18 +115,18 @@ def build(report, compared: list, report_path: str = "index.html") -> str:
             rows.append(
                 [
                     f"`{item.run_name}`",
-                    units.fmt_time(change.base),
-                    units.fmt_time(change.new),
+                    compare.time_text(item, change.base_index),
+                    compare.time_text(item, change.new_index),
                     _change(change),
                     f"±{change.threshold * 100:.1f}%",
                 ]
             )
         lines += _table(["benchmark", "baseline", "new", "time change", "noise limit"], rows)
 
-    lines += claims.markdown(report)
-
+    lines.append("### Details")
+    lines.append("")
     for section, workloads in report.sections().items():
-        lines.append(f"### {section}")
+        lines.append(f"#### {section}")
         lines.append("")
         for workload, benches in workloads.items():
             columns = tables.columns_for(benches, short=True)
@@ -102,17 +134,32 @@ def build(report, compared: list, report_path: str = "index.html") -> str:
             lines.append(f"**{workload}**")
             lines.append("")
             lines += _table([c.header for c in columns], rows)
+            why = omitted.ctx_chart(benches)
+            if why:
+                lines += [f"_{why}._", ""]
 
     reasons = run_reasons(report)
     missing = missing_metrics(report)
-    if reasons or missing:
-        lines.append("### Not measured")
-        lines.append("")
-        for label, reason in reasons:
-            lines.append(f"- {label + ': ' if report.comparing else ''}{reason}")
-        for m in missing:
-            who = "any implementation" if m.everywhere else ", ".join(m.impls)
-            why = f" — {'; '.join(m.reasons)}" if m.reasons else ""
-            lines.append(f"- {m.section}/{m.workload}: `{m.what}` not reported by {who}{why}")
-        lines.append("")
+    lines.append("### Not measured")
+    lines.append("")
+    for label, reason in reasons:
+        lines.append(f"- {label + ': ' if report.comparing else ''}{reason}")
+    for m in missing:
+        who = "any implementation" if m.everywhere else ", ".join(m.impls)
+        why = f" — {'; '.join(m.reasons)}" if m.reasons else ""
+        lines.append(f"- {m.section}/{m.workload}: `{m.what}` not reported by {who}{why}")
+    if not reasons and not missing:
+        lines.append("Every metric was measured.")
+    lines.append("")
+    if skipped:
+        lines += ["### Skipped", "", "Could not run on this machine (not failures):", ""]
+        lines += [f"- `{b.run_name}`: {b.error[len(SKIPPED):]}" for b in skipped] + [""]
+    if failed:
+        lines += ["### Failed", ""]
+        lines += [f"- `{b.run_name}`: {b.error}" for b in failed] + [""]
+    lines += ["### Run context", ""]
+    for results in report.files:
+        prefix = f"**{results.label}**: " if report.comparing else ""
+        lines.append(f"- {prefix}{_run_line(results) or results.path}")
+    lines.append("")
     return "\n".join(lines)

@@ -2,7 +2,7 @@
 registry (ybresults/counters.py)."""
 from dataclasses import dataclass
 
-from ybresults import counters
+from ybresults import counters, items
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ LAT_P99 = _metric("lat_p99_ns")
 LAT_P999 = _metric("lat_p999_ns")
 LAT_MAX = _metric("lat_max_ns")
 
+# Wall time, per operation or per item: what the noise verdict (unstable) speaks of.
+TIMES = (TIME.key, items.TIME_PER_ITEM)
 MEMORY = (HEAP_PEAK, RSS_PEAK, BYTES_PER_UNIT)
 CONTEXT_SWITCHES = (CTX_VOLUNTARY, CTX_INVOLUNTARY)
 LATENCY = (LAT_P50, LAT_P90, LAT_P99, LAT_P999, LAT_MAX)
@@ -50,3 +52,16 @@ DESIGN_COUNTERS = tuple(_metric(name) for name in counters.REQUIRED)
 OPTIONAL = set(counters.OPTIONAL)
 
 BY_KEY = {m.key: m for m in (TIME, CPU_TIME, TASK_CLOCK) + DESIGN_COUNTERS}
+
+
+def time_per_item(noun: str) -> Metric:
+    """Wall time per item, the item named: "wall time per round trip" (derived from items_per_second)."""
+    return Metric(items.TIME_PER_ITEM, f"wall time {items.per(noun)}", "time")
+
+
+def headline_time(benches: list) -> Metric:
+    """What a workload's time is shown as: per item where its benchmarks declare items, else per operation."""
+    ran = [b for b in benches if not b.failed]
+    if ran and any(b.has(items.TIME_PER_ITEM) for b in ran):
+        return time_per_item(ran[0].item)
+    return TIME

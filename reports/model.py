@@ -4,7 +4,9 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from ybresults import items
 from ybresults.noise import UNSTABLE_CV
+from ybresults.progress import SKIPPED
 
 from . import metrics
 
@@ -44,6 +46,7 @@ class Benchmark:
     # implementations have (eager_vector's pages=cold|warm): those make separate rows/lines in a panel.
     case_params: tuple = None
     variant: tuple = ()
+    item: str = items.DEFAULT_NOUN  # what one operation is made of (ybresults/items.py)
 
     @property
     def case(self) -> tuple:
@@ -56,7 +59,20 @@ class Benchmark:
 
     @property
     def failed(self) -> bool:
+        """It did not run: skipped on this machine or failed (see `skipped`)."""
         return self.error is not None
+
+    @property
+    def skipped(self) -> bool:
+        return self.error is not None and self.error.startswith(SKIPPED)
+
+    @property
+    def status(self) -> str:
+        """'ran', 'skipped' or 'failed'."""
+        return "skipped" if self.skipped else ("failed" if self.failed else "ran")
+
+    def items_per_operation(self):
+        return items.items_per_operation(self.value("time_ns"), self.value("items_per_second"))
 
     def has(self, metric: str) -> bool:
         return self.value(metric) is not None

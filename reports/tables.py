@@ -3,7 +3,8 @@ each cell reads. A metric column appears only when some benchmark in the table r
 from dataclasses import dataclass
 from typing import Callable
 
-from ybresults import units
+from ybresults import items, units
+from ybresults.progress import SKIPPED
 
 from . import metrics
 from .model import case_label, sort_key_params
@@ -34,7 +35,9 @@ def _cv(b):
 
 def notes(b) -> str:
     parts = []
-    if b.failed:
+    if b.skipped:
+        parts.append(f"SKIPPED: {b.error[len(SKIPPED):]}")
+    elif b.failed:
         parts.append(f"FAILED: {b.error}")
     elif b.unstable:
         parts.append("⚠ unstable")
@@ -43,8 +46,8 @@ def notes(b) -> str:
 
 
 METRIC_COLUMNS = [
-    Column("time / iter (median)", _value(metrics.TIME), metrics.TIME.key),
-    Column("min – max", _spread, metrics.TIME.key),
+    Column("time / op (median)", _value(metrics.TIME), metrics.TIME.key),
+    Column("time / op min – max", _spread, metrics.TIME.key),
     Column("reps", lambda b: "" if b.failed else str(b.count()), metrics.TIME.key),
     Column("cv", _cv, metrics.TIME.key),
     Column("CPU time / iter", _value(metrics.CPU_TIME), metrics.CPU_TIME.key),
@@ -78,10 +81,13 @@ def columns_for(benches: list, short: bool = False) -> list:
     """Name columns, the metric columns some benchmark reported, and notes."""
     chosen = []
     for column in METRIC_COLUMNS:
-        if short and (column.metric not in SUMMARY_METRICS or column.header in ("min – max", "reps")):
+        if short and (column.metric not in SUMMARY_METRICS or column.header in ("time / op min – max", "reps")):
             continue
         if any(not b.failed and b.has(column.metric) for b in benches):
             chosen.append(column)
+    time = metrics.headline_time(benches)
+    if time.key == items.TIME_PER_ITEM:  # time per item leads, named; time per operation stays beside it
+        chosen.insert(0, Column(f"{time.title} (median)", _value(time), time.key))
     return NAME_COLUMNS + chosen + [NOTES_COLUMN]
 
 
@@ -153,7 +159,7 @@ def context_rows(files: list) -> list:
     extra = []
     for results in files:
         for key in results.context:
-            if key not in used and key not in extra:
+            if key not in used and key not in extra and not items.is_context_key(key):
                 extra.append(key)
     for key in extra:
         rows.append((key, ["" if r.context.get(key) is None else _context_text(r.context.get(key)) for r in files]))

@@ -73,7 +73,8 @@ def test_each_implementation_has_one_colour_in_every_chart(everything):
             seen.setdefault(impl, set()).add(chart.filename)
         for impl, colour in chart.colors.items():
             assert colour == palette[impl]
-    assert len(seen["eager_vector"]) >= 6  # time, memory, ctx, scaling, side-by-side, change
+    # time, memory, scaling, side-by-side, change (no ctx chart: no generator waits, see reports/omitted.py)
+    assert len(seen["eager_vector"]) >= 5
     assert {"boost_fiber", "py_generator", "fork", "epoll"} <= set(seen)
 
 

@@ -16,7 +16,7 @@ EXPECTED_CHARTS = {
     "quick": [
         "generators-sum_plus_one-time.png",
         "generators-sum_plus_one-memory.png",
-        "generators-sum_plus_one-ctx.png",
+        # no ctx chart: no generator waits (reports/omitted.py); the table says so
         "generators-sum_plus_one-scaling-n.png",
     ],
     "single": [
@@ -105,11 +105,11 @@ def test_summary_md_for_ci(quick_report, errored_report):
     md = (quick_report / "summary.md").read_text(encoding="utf-8")
     assert md.startswith("## yieldbench report")
     assert "20261122-031000-quick" in md and "commit `08ecf44`" in md
-    assert "| implementation | parameters | time / iter (median) |" in md
+    assert "| implementation | parameters | wall time per item (median) | time / op (median) |" in md
     assert "⚠ unstable" in md and "### Not measured" in md
     assert "![" not in md  # no images: CI step summaries cannot show local files
     errored = (errored_report / "summary.md").read_text(encoding="utf-8")
-    assert "2 failed" in errored and "checksum mismatch" in errored
+    assert "1 skipped, 1 failed" in errored and "checksum mismatch" in errored
 
 
 def test_default_out_dir_is_report_beside_first_results(tmp_path, capsys):
