@@ -1,5 +1,6 @@
-"""Charts of a comparison between results files: side-by-side bars per implementation (one bar per file)
-and the % change of time per iteration against the baseline, changes beyond the runs' noise highlighted."""
+"""Charts of a comparison between results files: side-by-side bars per implementation (one bar per file, time per
+item where the workload declares items) and the % change of time against the baseline (the same per operation or
+per item), changes beyond the runs' noise highlighted."""
 import math
 
 from matplotlib.patches import Patch
@@ -34,7 +35,8 @@ def file_handles(report, indices) -> list:
 
 
 def _draw_side_by_side(ax, items: list, colors: dict, title: str):
-    key = metrics.TIME.key
+    metric = metrics.headline_time([b for item in items for _, b in item.versions])
+    key = metric.key
     files = sorted({i for item in items for i, _ in item.versions})
     values = [
         v
@@ -44,7 +46,7 @@ def _draw_side_by_side(ax, items: list, colors: dict, title: str):
         for v in ((b.value(key),) + (b.interval(key) or ()))
         if v is not None
     ]
-    plan = plan_axis("time", metrics.TIME.title, values)
+    plan = plan_axis("time", metric.title, values)
     apply_axis(ax, "x", plan)
 
     def base_value(item):
@@ -117,7 +119,8 @@ def side_by_side_charts(report, section: str, workload: str, items: list, colors
         for ax, (params, its) in zip(axes, part):
             _draw_side_by_side(ax, its, colors, case_label(params))
         put_legend(legend_ax, file_handles(report, files), len(files))
-        fig.suptitle(f"{section} / {workload}: wall time per iteration, side by side")
+        time = metrics.headline_time([b for item in items for _, b in item.versions])
+        fig.suptitle(f"{section} / {workload}: {time.title}, side by side")
         caption = (
             "One bar per results file (hatching tells the files apart, colour the implementation); "
             "median over repetitions, whiskers min–max."
@@ -189,7 +192,7 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
         ax.set_xlim(-extent * 2.5 - 1, extent * 2.5 + 1)
         ax.axvline(0, color="#333333", linewidth=0.8)
         base_label = report.files[items[0].versions[0][0]].label
-        ax.set_xlabel(f"change in wall time per iteration vs {base_label} (%; + = slower)")
+        ax.set_xlabel(f"change in wall time vs {base_label} (%; + = slower)")
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
         handles = [
@@ -201,9 +204,10 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
             handles += file_handles(report, later)
         ncol, _ = legend_layout(len(handles), width)
         put_legend(legend_ax, handles, min(ncol, 3))
-        fig.suptitle(f"{section} / {workload}: change in wall time per iteration")
+        fig.suptitle(f"{section} / {workload}: change in wall time")
         caption = (
-            "Change of the median time per iteration against the baseline file. Solid bars with a black "
+            "Change of the median wall time (per operation or per item alike) against the baseline file. "
+            "Solid bars with a black "
             "edge: larger than the runs’ own noise (2 × the larger coefficient of variation, at least 1%, "
             "and non-overlapping repetition ranges; 10% where the noise is unknown); faded bars: within "
             "noise. The grey whisker around 0 shows each benchmark’s noise limit."

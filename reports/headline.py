@@ -122,7 +122,7 @@ def headers(t: Table) -> list:
         "wall time per operation",
         memory,
         f"context switches {t.per}",
-        "",
+        "notes",
     ]
 
 
@@ -138,12 +138,18 @@ def cells(t: Table, case: Case, row: Row) -> list:
         case.label,
         bench.series,
         units.fmt_time(row.time) if row.time is not None else "–",
-        "–" if row.times_fastest is None else f"{row.times_fastest:.2f}×",
+        _times(row.times_fastest),
         units.fmt_time(row.time_per_op) if row.time_per_op is not None else "–",
         units.fmt_value(t.memory.kind, row.memory) if t.memory and row.memory is not None else "–",
         units.fmt_small_count(row.ctx),
         ", ".join(notes),
     ]
+
+
+def _times(ratio) -> str:
+    if ratio is None:
+        return "–"
+    return f"{ratio:.2f}×" if ratio < 10 else f"{units.sig(ratio)}×"
 
 
 def counts(benches: list) -> dict:

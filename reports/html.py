@@ -18,7 +18,7 @@ h3{margin-top:1.6em}nav{background:#f5f5f7;padding:.6em 1em;border-radius:6px}na
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0}th,td{border:1px solid #d0d0d5;padding:.25em .5em;
 text-align:left;vertical-align:top}th{background:#f0f0f3}td.num{text-align:right;font-variant-numeric:tabular-nums;
 white-space:nowrap}tr.unstable td{background:#fff6e0}tr.failed td{background:#fde8ea}tr.skipped td{color:#666}
-td.mark{font-weight:bold;color:#0a5a2f}
+.mark{font-weight:bold;color:#0a5a2f}
 .beyond-worse{color:#b00020;font-weight:bold}.beyond-better{color:#0a7a2f;font-weight:bold}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #e3e3e8}
 figcaption{font-size:.85em;color:#555;max-width:60em}.warn{background:#fff6e0;border-left:4px solid #e6a100;

@@ -55,7 +55,7 @@ def _answers(report) -> list:
         lines.append(f"**{t.section} / {t.workload}** — {t.time.title}")
         lines.append("")
         rows = [headline.cells(t, case, row) for case in t.cases for row in case.rows]
-        lines += _table(headline.headers(t)[:-1] + ["notes"], rows)
+        lines += _table(headline.headers(t), rows)
     return lines
 
 
