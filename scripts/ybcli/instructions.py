@@ -161,6 +161,7 @@ def execute(opts) -> int:
         "not_measured": excluded,
     }
     merged = document(outputs, metadata)
+    ybresults.write_csv(run_dir / "results.csv", merged)
     written = runfolder.publish(results_root, run_dir, merged)
     from . import history_cmd
 

@@ -110,6 +110,25 @@ def test_csv_names_the_item_and_leaves_aggregates_out(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["results.csv"], "no temporary file left"
 
 
+def test_instruction_mode_has_instructions_and_no_time_per_item():
+    document = {
+        "context": {"yb_item:g/w": "element"},
+        "yieldbench": {"measure": "instructions"},
+        "benchmarks": [
+            {
+                "name": "g/w/i/n:1",
+                "run_name": "g/w/i/n:1",
+                "run_type": "iteration",
+                "real_time": 1234.0,
+                "time_unit": "Ir",
+                "items_per_second": 1e6,
+            }
+        ],
+    }
+    (row,) = read_csv(results_csv.text(document))
+    assert row["instructions"] == "1234.0" and "time_ns" not in row and "ns_per_item" not in row
+
+
 def test_a_run_writes_results_csv_beside_results_json(tmp_path):
     done = subprocess.run(
         [
