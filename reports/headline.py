@@ -1,6 +1,6 @@
-"""The answers a report opens with: per section (matchup), workload and case, each implementation's time per
-item (the item named), memory per unit and context switches per item, with the fastest and the leanest marked.
-index.html and summary.md draw the same rows."""
+"""The answers a report opens with: per section (matchup) and workload, at its largest case, each
+implementation's time per item (the item named), memory per unit and context switches per item, with the
+fastest and the leanest marked. index.html and summary.md draw the same rows."""
 from dataclasses import dataclass, field
 
 from ybresults import items, units
@@ -70,37 +70,41 @@ def _mark(rows: list, attribute: str, mark: str) -> None:
             row.marks.append(mark)
 
 
+def _case(params: tuple, members: list, time, memory, per_item: bool) -> Case:
+    rows = []
+    for bench in members:
+        if bench.failed:
+            rows.append(Row(bench))
+            continue
+        rows.append(
+            Row(
+                bench,
+                time=bench.value(time.key),
+                time_per_op=bench.value(metrics.TIME.key),
+                memory=bench.value(memory.key) if memory else None,
+                ctx=_ctx(bench, per_item),
+            )
+        )
+    fastest = min((r.time for r in rows if r.time), default=None)
+    for row in rows:
+        if row.time is not None and fastest:
+            row.times_fastest = row.time / fastest
+    _mark(rows, "time", FASTEST)
+    _mark(rows, "memory", LEANEST)
+    rows.sort(key=lambda r: (r.bench.failed, r.time is None, r.time or 0.0, r.bench.series))
+    return Case(params, rows)
+
+
 def table(section: str, workload: str, benches: list) -> Table:
+    """The workload's answer at scale: its last case in natural order (the largest n, the most connections).
+    Every case stays in the per-workload tables under Details."""
     time = metrics.headline_time(benches)
     per_item = time.key == items.TIME_PER_ITEM
     ran = [b for b in benches if not b.failed]
     memory = _memory_metric(ran)
-    found = []
-    for params, members in cases(benches).items():
-        rows = []
-        for bench in members:
-            if bench.failed:
-                rows.append(Row(bench))
-                continue
-            rows.append(
-                Row(
-                    bench,
-                    time=bench.value(time.key),
-                    time_per_op=bench.value(metrics.TIME.key),
-                    memory=bench.value(memory.key) if memory else None,
-                    ctx=_ctx(bench, per_item),
-                )
-            )
-        fastest = min((r.time for r in rows if r.time), default=None)
-        for row in rows:
-            if row.time is not None and fastest:
-                row.times_fastest = row.time / fastest
-        _mark(rows, "time", FASTEST)
-        _mark(rows, "memory", LEANEST)
-        rows.sort(key=lambda r: (r.bench.failed, r.time is None, r.time or 0.0, r.bench.series))
-        found.append(Case(params, rows))
+    params, members = list(cases(benches).items())[-1]
     per = items.per(ran[0].item) if per_item and ran else "per operation"
-    return Table(section, workload, time, per, memory, found)
+    return Table(section, workload, time, per, memory, [_case(params, members, time, memory, per_item)])
 
 
 def tables(report) -> list:

@@ -185,9 +185,9 @@ def _change_cell(change) -> str:
 def _answers(report) -> str:
     out = [
         '<h2 id="answers">Answers</h2>',
-        "<p>Per workload and case: each implementation’s wall time per item (the item named; time per operation "
-        "beside it), memory and context switches; the fastest and the leanest marked. Charts and every counter "
-        "follow per section.</p>",
+        "<p>Per workload, at its largest case: each implementation’s wall time per item (the item named; "
+        "time per operation beside it), memory and context switches; the fastest and the leanest marked. "
+        "Charts and every counter follow per section, with every case.</p>",
     ]
     for t in headline.tables(report):
         out.append(

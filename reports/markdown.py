@@ -47,8 +47,8 @@ def _change(change) -> str:
 def _answers(report) -> list:
     lines = ["### Answers", ""]
     lines.append(
-        "Per workload and case: each implementation's wall time per item (the item named; time per operation "
-        "beside it), memory and context switches; the fastest and the leanest marked."
+        "Per workload, at its largest case: each implementation's wall time per item (the item named; "
+        "time per operation beside it), memory and context switches; the fastest and the leanest marked."
     )
     lines.append("")
     for t in headline.tables(report):

@@ -209,3 +209,17 @@ def test_report_of_a_file_is_still_exit_0_without_items(tmp_path):
     assert reports.main([str(path), "--out", str(tmp_path / "r"), "--quiet"]) == 0
     (table,) = headline.tables(Report(load_all([path])))
     assert table.time.title == "wall time per operation"
+
+
+def test_headline_answers_at_the_largest_case_and_details_keep_every_case(tmp_path):
+    document = switch_document()
+    document["benchmarks"].append(
+        entry("coroutines/switch_round_trip/boost_fiber/n:1000", 3e4, 1000, heap_peak_bytes=4096)
+    )
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(document))
+    [table] = headline.tables(Report(load_all([str(path)])))
+    assert [case.label for case in table.cases] == ["n=100000"]
+    md = (generate(tmp_path / "report", path) / "summary.md").read_text(encoding="utf-8")
+    answers, details = md.split("### Details")
+    assert "n=1000 " not in answers and "n=1000" in details
