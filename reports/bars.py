@@ -52,9 +52,10 @@ def bar_extent(bars: list):
     return values + highs + lows, (max(highs) if highs else None)
 
 
-def draw_bars(ax, bars: list, plan: AxisPlan, colors: dict, title: str):
+def draw_bars(ax, bars: list, plan: AxisPlan, colors: dict, title: str, shades: dict = None):
     """Horizontal bars, smallest on top, whiskers for the spread, the value written beside each bar;
-    implementations without a value are listed with the reason instead of a zero-length bar."""
+    implementations without a value are listed with the reason instead of a zero-length bar. `shades`
+    ({row label: colour}) gives an implementation's variants their own shade of its colour."""
     shown = sorted((b for b in bars if b.value is not None), key=lambda b: (b.value, b.label))
     shown += [b for b in bars if b.value is None]
     apply_axis(ax, "x", plan)
@@ -72,16 +73,11 @@ def draw_bars(ax, bars: list, plan: AxisPlan, colors: dict, title: str):
             continue
         value = bar.value / plan.div
         hatch = UNSTABLE_HATCH if bar.unstable else None
+        color = (shades or {}).get(bar.label) or colors[bar.impl]
         for patch in ax.barh(
-            y,
-            value,
-            height=0.66,
-            color=colors[bar.impl],
-            hatch=hatch,
-            edgecolor="white" if hatch else colors[bar.impl],
-            linewidth=0,
+            y, value, height=0.66, color=color, hatch=hatch, edgecolor="white" if hatch else color, linewidth=0
         ):
-            tag(patch, bar.impl)
+            tag(patch, bar.impl, bar.label)
         end = value
         if bar.low is not None and bar.high is not None:
             low, high = bar.low / plan.div, bar.high / plan.div

@@ -5,9 +5,11 @@ from matplotlib.patches import Patch
 
 from ybresults import units
 
-from . import metrics, omitted
+from . import colors as palette
+from . import facets, metrics, omitted
 from .bars import bar_extent, bars_for, draw_bars
 from .figures import (
+    MIN_WIDTH,
     Chart,
     chunked,
     legend_layout,
@@ -35,6 +37,7 @@ TIME_CAPTION = (
 
 def time_charts(section: str, workload: str, benches: list, colors: dict):
     metric = metrics.headline_time(benches)  # per item, the item named, where the workload declares items
+    shades = series_shades(benches, colors)
     groups = [
         (p, bs) for p, bs in cases(benches).items() if any(b.value(metric.key) is not None or b.failed for b in bs)
     ]
@@ -47,7 +50,7 @@ def time_charts(section: str, workload: str, benches: list, colors: dict):
         for ax, (params, bs) in zip(axes, part):
             bars = bars_for(bs, metric.key)
             values, _ = bar_extent(bars)
-            draw_bars(ax, bars, plan_axis("time", metric.title, values), colors, case_label(params))
+            draw_bars(ax, bars, plan_axis("time", metric.title, values), colors, case_label(params), shades)
         fig.suptitle(f"{section} / {workload}: {metric.title} (shorter is faster)")
         yield Chart(
             slug(section, workload, "time", part_suffix(index, len(parts))) + ".png",
@@ -61,13 +64,29 @@ def time_charts(section: str, workload: str, benches: list, colors: dict):
         )
 
 
+def all_zero(benches: list, metric) -> bool:
+    """Measured, and 0 for every benchmark that ran: a panel of it would say nothing a sentence cannot."""
+    values = [b.value(metric.key) for b in benches if not b.failed]
+    measured = [v for v in values if v is not None]
+    return bool(measured) and all(v == 0 for v in measured)
+
+
+def zero_note(flat: list) -> str:
+    if not flat:
+        return ""
+    return " Not drawn, 0 for every implementation that ran: " + ", ".join(m.title for m in flat) + "."
+
+
 def memory_charts(section: str, workload: str, benches: list, colors: dict):
-    present = [m for m in metrics.MEMORY if any(b.has(m.key) for b in benches)]
+    measured = [m for m in metrics.MEMORY if any(b.has(m.key) for b in benches)]
+    flat = [m for m in measured if all_zero(benches, m)]
+    present = [m for m in measured if m not in flat]
     if not present:
         return
     groups = [(p, bs) for p, bs in cases(benches).items() if any(b.has(m.key) for m in present for b in bs)]
     if not groups:
         return
+    shades = series_shades(benches, colors)
     parts = chunked(groups, MAX_ROWS)
     for index, part in enumerate(parts):
         rows = max(len(bs) for _, bs in part)
@@ -78,15 +97,14 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
                 ax = next(cells)
                 bars = bars_for(bs, metric.key)
                 values, _ = bar_extent(bars)
-                draw_bars(
-                    ax, bars, plan_axis("bytes", metric.title, values), colors, f"{metric.title} — {case_label(params)}"
-                )
+                # the x label names the metric: a title of the case alone fits above the panel
+                draw_bars(ax, bars, plan_axis("bytes", metric.title, values), colors, case_label(params), shades)
         fig.suptitle(f"{section} / {workload}: memory (smaller is better)")
         caption = (
             "Heap peak: most live heap bytes during the measured region; RSS peak growth: resident set "
             "growth; memory per unit: per coroutine, connection or worker. Median over repetitions, "
             "whiskers min–max. “not measured”: the counter was absent, never a zero."
-        )
+        ) + zero_note(flat)
         yield Chart(
             slug(section, workload, "memory", part_suffix(index, len(parts))) + ".png",
             f"{workload}: memory",
@@ -99,7 +117,12 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
         )
 
 
-def _draw_ctx(ax, benches: list, colors: dict, title: str):
+def series_shades(benches: list, colors: dict) -> dict:
+    """{series: colour}: variants of an implementation in shades of its colour (figures.series_styles)."""
+    return {name: look.color for name, look in series_styles(benches, colors).items()}
+
+
+def _draw_ctx(ax, benches: list, shades: dict, title: str):
     rows = []
     for bench in benches:
         vol = None if bench.failed else bench.value(metrics.CTX_VOLUNTARY.key)
@@ -112,7 +135,7 @@ def _draw_ctx(ax, benches: list, colors: dict, title: str):
     shown = measured + [r for r in rows if r[3]]
     totals = [(r[1] or 0) + (r[2] or 0) for r in measured]
     top = max(totals, default=0)
-    for y, (_label, vol, inv, note, impl) in enumerate(shown):
+    for y, (label, vol, inv, note, impl) in enumerate(shown):
         if note:
             ax.annotate(
                 note,
@@ -124,20 +147,20 @@ def _draw_ctx(ax, benches: list, colors: dict, title: str):
                 style="italic",
             )
             continue
-        for patch in ax.barh(y, vol or 0, height=0.66, color=colors[impl], linewidth=0):
-            tag(patch, impl)
+        for patch in ax.barh(y, vol or 0, height=0.66, color=shades[label], linewidth=0):
+            tag(patch, impl, label)
         for patch in ax.barh(
             y,
             inv or 0,
             left=vol or 0,
             height=0.66,
-            color=colors[impl],
+            color=shades[label],
             alpha=0.55,
             hatch="////",
             edgecolor="white",
             linewidth=0,
         ):
-            tag(patch, impl)
+            tag(patch, impl, label)
         text = units.fmt_count((vol or 0) + (inv or 0))
         if vol is None or inv is None:
             text += " (involuntary n/a)" if inv is None else " (voluntary n/a)"
@@ -160,12 +183,13 @@ def ctx_charts(section: str, workload: str, benches: list, colors: dict):
     groups = [(p, bs) for p, bs in cases(benches).items() if any(b.has(k) for k in keys for b in bs)]
     if not groups:
         return
+    shades = series_shades(benches, colors)
     parts = chunked(groups, MAX_PANELS)
     for index, part in enumerate(parts):
         rows = max(len(bs) for _, bs in part)
         fig, axes, legend_ax = make_grid(len(part), 3 if len(part) > 4 else 2, 4.9, panel_height(rows), 1)
         for ax, (params, bs) in zip(axes, part):
-            _draw_ctx(ax, bs, colors, case_label(params))
+            _draw_ctx(ax, bs, shades, case_label(params))
         put_legend(
             legend_ax,
             [
@@ -195,16 +219,16 @@ def ctx_charts(section: str, workload: str, benches: list, colors: dict):
 
 def latency_charts(section: str, workload: str, benches: list, colors: dict):
     keys = [m.key for m in metrics.LATENCY]
-    groups = [(p, [b for b in bs if not b.failed and any(b.has(k) for k in keys)]) for p, bs in cases(benches).items()]
-    groups = [(p, bs) for p, bs in groups if bs]
+    drawn = facets.faceted([b for b in benches if not b.failed and any(b.has(k) for k in keys)])
+    groups = list(cases(drawn).items())
     if not groups:
         return
-    styles = series_styles([b for _, bs in groups for b in bs], colors)
+    styles = series_styles(drawn, colors)
     parts = chunked(groups, MAX_PANELS)
     for index, part in enumerate(parts):
         ncols = 3 if len(part) > 4 else min(2, len(part))
-        ncol, lines = legend_layout(len(styles), 4.6 * ncols)
-        fig, axes, legend_ax = make_grid(len(part), ncols, 4.6, 2.9, lines)
+        ncol, lines, width = legend_layout(list(styles), max(4.6 * ncols, MIN_WIDTH))
+        fig, axes, legend_ax = make_grid(len(part), ncols, 4.6, 2.9, lines, width)
         for ax, (params, bs) in zip(axes, part):
             present = [m for m in metrics.LATENCY if any(b.has(m.key) for b in bs)]
             values = [b.value(m.key) for b in bs for m in present]
@@ -212,17 +236,17 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
             apply_axis(ax, "y", plan)
             for bench in sorted(bs, key=lambda b: b.series):
                 points = [(i, bench.value(m.key)) for i, m in enumerate(present) if bench.has(m.key)]
-                color, style = styles[bench.series]
+                look = styles[bench.series]
                 (line,) = ax.plot(
                     [p[0] for p in points],
                     [p[1] for p in points],
-                    marker="o",
+                    marker=look.marker,
                     markersize=4,
-                    color=color,
-                    linestyle=style,
+                    color=look.color,
+                    linestyle=look.linestyle,
                     label=bench.series,
                 )
-                tag(line, bench.impl)
+                tag(line, bench.impl, bench.series)
             ax.set_xticks(range(len(present)), [m.title for m in present])
             ax.set_xlabel("percentile of per-operation latency")
             ax.set_title(case_label(params))
@@ -252,9 +276,10 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
 
 
 def scaling_charts(section: str, workload: str, benches: list, colors: dict):
-    ok = [b for b in benches if not b.failed]
+    ok = facets.faceted([b for b in benches if not b.failed])
     for key in sweeps(ok):
-        present = [m for m in metrics.SCALING if any(b.has(m.key) for b in ok)]
+        flat = [m for m in metrics.SCALING if all_zero(ok, m)]
+        present = [m for m in metrics.SCALING if any(b.has(m.key) for b in ok) and m not in flat]
         groups = {}
         for bench in ok:
             rest = tuple((k, v) for k, v in bench.case if k != key)
@@ -270,8 +295,8 @@ def scaling_charts(section: str, workload: str, benches: list, colors: dict):
         styles = series_styles([b for _, bs in rows for b in bs], colors)
         parts = chunked(rows, MAX_ROWS)
         for index, part in enumerate(parts):
-            ncol, lines = legend_layout(len(styles), 4.4 * len(present))
-            fig, axes, legend_ax = make_grid(len(part) * len(present), len(present), 4.4, 3.0, lines)
+            ncol, lines, width = legend_layout(list(styles), max(4.4 * len(present), MIN_WIDTH))
+            fig, axes, legend_ax = make_grid(len(part) * len(present), len(present), 4.4, 3.0, lines, width)
             cells = iter(axes)
             for rest, bs in part:
                 xs_all = sorted({param_number(dict(b.case)[key]) for b in bs})
@@ -283,7 +308,7 @@ def scaling_charts(section: str, workload: str, benches: list, colors: dict):
                 f"Each metric against the parameter {key}; one line per implementation, median over "
                 "repetitions with min–max whiskers. Log–log where values span two decades or more: "
                 "a line rising with slope 1 grows O(n); a flat line stays constant."
-            )
+            ) + zero_note(flat)
             yield Chart(
                 slug(section, workload, "scaling", key, part_suffix(index, len(parts))) + ".png",
                 f"{workload}: scaling with {key}",
@@ -332,20 +357,20 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
                 [max(y - (s[0] / yplan.div if s else y), 0) for y, s in zip(ys, spreads)],
                 [max((s[1] / yplan.div if s else y) - y, 0) for y, s in zip(ys, spreads)],
             ]
-        color, style = styles[name]
+        look = styles[name]
         container = ax.errorbar(
             xs,
             ys,
             yerr=yerr,
-            color=color,
-            linestyle=style,
-            marker="o",
+            color=look.color,
+            linestyle=look.linestyle,
+            marker=look.marker,
             markersize=4,
             capsize=2,
             linewidth=1.4,
             label=name,
         )
-        tag(container.lines[0], points[0][1].impl)
+        tag(container.lines[0], points[0][1].impl, name)
         drawn += 1
     if not drawn:
         ax.annotate(
@@ -370,8 +395,10 @@ def workload_charts(section: str, workload: str, benches: list, colors: dict):
     yield from scaling_charts(section, workload, benches, colors)
 
 
-def run_charts(report, colors: dict):
-    """Every chart of the per-section part of a report, in reading order."""
+def run_charts(report, colors: dict = None):
+    """Every chart of the per-section part of a report, in reading order; in `colors`, else in colours
+    distinct within each workload (what reports draw)."""
     for section, workloads in report.sections().items():
         for workload, benches in workloads.items():
-            yield from workload_charts(section, workload, benches, colors)
+            found = colors or palette.distinct(b.impl for b in benches)
+            yield from workload_charts(section, workload, benches, found)

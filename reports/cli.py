@@ -50,7 +50,7 @@ def generate(paths: list, out_dir, quiet: bool = True, history: str = None) -> d
     """Load, check and write a report; returns {"index", "summary", "charts", "seconds"}.
     Raises ReportError before writing anything when an input is bad. With `history` (a database URL or path,
     see history_section.history_url), a report of one file gains the history's trend charts."""
-    from . import colors, compare, contexts, history_section, html, markdown
+    from . import compare, contexts, history_section, html, markdown
     from .draw import draw_all
     from .load import load_all
     from .model import Report
@@ -64,9 +64,8 @@ def generate(paths: list, out_dir, quiet: bool = True, history: str = None) -> d
         for warning in contexts.warnings(files):
             print(f"{PROG}: warning: {warning}", file=sys.stderr)
     out = prepare_out_dir(out_dir)
-    palette = colors.assign(report.implementations())
     compared = compare.compare_report(report) if report.comparing else []
-    written = draw_all(report, compared, palette, out)
+    written = draw_all(report, compared, out)
     section = history_section.build(history, files[-1], out) if history and len(files) == 1 else None
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summary_md = markdown.build(report, compared) + ("\n" + history_section.markdown_of(section) if section else "")

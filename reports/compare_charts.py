@@ -7,9 +7,21 @@ from matplotlib.patches import Patch
 
 from ybresults import units
 
+from . import colors as palette
 from . import metrics
 from .compare import grouped
-from .figures import Chart, chunked, legend_layout, make_grid, panel_height, part_suffix, put_legend, slug, tag
+from .figures import (
+    MIN_WIDTH,
+    Chart,
+    chunked,
+    legend_layout,
+    make_grid,
+    panel_height,
+    part_suffix,
+    put_legend,
+    slug,
+    tag,
+)
 from .model import case_label
 from .scales import apply_axis, fit_value_limits, plan_axis
 
@@ -115,10 +127,12 @@ def side_by_side_charts(report, section: str, workload: str, items: list, colors
     for index, part in enumerate(parts):
         rows = max(len(its) for _, its in part) * max(1, len(files) * 0.6)
         ncols = 3 if len(part) > 4 else min(2, len(part))
-        fig, axes, legend_ax = make_grid(len(part), ncols, 5.0, panel_height(int(rows)), 1)
+        handles = file_handles(report, files)
+        ncol, lines, width = legend_layout([h.get_label() for h in handles], max(5.0 * ncols, MIN_WIDTH))
+        fig, axes, legend_ax = make_grid(len(part), ncols, 5.0, panel_height(int(rows)), lines, width)
         for ax, (params, its) in zip(axes, part):
             _draw_side_by_side(ax, its, colors, case_label(params))
-        put_legend(legend_ax, file_handles(report, files), len(files))
+        put_legend(legend_ax, handles, ncol)
         time = metrics.headline_time([b for item in items for _, b in item.versions])
         fig.suptitle(f"{section} / {workload}: {time.title}, side by side")
         caption = (
@@ -148,8 +162,15 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
     parts = chunked(ordered, MAX_CHANGE_ROWS)
     for index, part in enumerate(parts):
         rows = len(part) * max(1, len(later) * 0.7)
-        width = 7.5
-        fig, axes, legend_ax = make_grid(1, 1, width, 0.24 * rows + 1.1, 1)
+        handles = [
+            Patch(facecolor="#555555", edgecolor="black", linewidth=1.0, label="beyond noise"),
+            Patch(facecolor="#555555", alpha=0.3, label="within noise"),
+            Patch(facecolor="white", edgecolor="#777777", label="grey whisker: noise limit ±"),
+        ]
+        if len(later) > 1:
+            handles += file_handles(report, later)
+        ncol, lines, width = legend_layout([h.get_label() for h in handles], 7.5)
+        fig, axes, legend_ax = make_grid(1, 1, width, 0.24 * rows + 1.1, lines, width)
         ax = axes[0]
         height = 0.8 / len(later)
         extent = 0.0
@@ -195,15 +216,7 @@ def change_charts(report, section: str, workload: str, items: list, colors: dict
         ax.set_xlabel(f"change in wall time vs {base_label} (%; + = slower)")
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
-        handles = [
-            Patch(facecolor="#555555", edgecolor="black", linewidth=1.0, label="beyond noise"),
-            Patch(facecolor="#555555", alpha=0.3, label="within noise"),
-            Patch(facecolor="white", edgecolor="#777777", label="grey whisker: noise limit ±"),
-        ]
-        if len(later) > 1:
-            handles += file_handles(report, later)
-        ncol, _ = legend_layout(len(handles), width)
-        put_legend(legend_ax, handles, min(ncol, 3))
+        put_legend(legend_ax, handles, ncol)
         fig.suptitle(f"{section} / {workload}: change in wall time")
         caption = (
             "Change of the median wall time (per operation or per item alike) against the baseline file. "
@@ -234,6 +247,10 @@ def workload_comparison_charts(report, section: str, workload: str, items: list,
     yield from change_charts(report, section, workload, items, colors)
 
 
-def comparison_charts(report, compared: list, colors: dict):
+def comparison_charts(report, compared: list, colors: dict = None):
     for (section, workload), items in grouped(compared).items():
-        yield from workload_comparison_charts(report, section, workload, items, colors)
+        yield from workload_comparison_charts(report, section, workload, items, colors or distinct_colors(items))
+
+
+def distinct_colors(items: list) -> dict:
+    return palette.distinct(item.impl for item in items)

@@ -55,10 +55,47 @@ def artist_rgb(artist):
     return to_rgb(color)
 
 
+SECTIONS = {  # the implementations of each section of a whole quick run
+    "generators": "callback coroutine_generator eager_vector fiber_generator iterator py_generator py_genexpr "
+    "py_line_generator py_list py_listcomp py_readlines ranges_view",
+    "coroutines": "boost_fiber cxx20_coroutine py_asyncio py_generator py_generator_scheduler py_thread_handoff "
+    "state_machine thread_handoff ucontext",
+    "parallelism": "atomic condvar eventfd fork futex mutex pipe posix_spawn process_pool pthread_small_stack "
+    "py_process_pool py_serial py_thread_pool std_thread thread_pool vfork",
+    "io": "blocking blocking_threads coroutine_epoll epoll fiber_epoll io_uring pread py_asyncio py_blocking_threads "
+    "thread_pool",
+}
+SECTIONS = {section: names.split() for section, names in SECTIONS.items()}
+
+
 def test_palette_depends_only_on_names():
     assert colors.assign(["b", "a", "c"]) == colors.assign(["c", "b", "a", "a"])
-    many = colors.assign([f"impl{i:02d}" for i in range(30)])
-    assert len(set(many.values())) == 30, "30 implementations get 30 different colours"
+    assert colors.assign(["a", "zz"])["a"] == colors.assign(["a", "b", "c"])["a"]
+    many = colors.distinct([f"impl{i:02d}" for i in range(45)])
+    assert len(set(many.values())) == 45, "45 implementations in one chart get 45 different colours"
+    assert colors.distinct(["impl00", "impl01"]) == colors.distinct(["impl01", "impl00"])
+
+
+def test_known_implementations_keep_their_colour_and_differ_within_a_section():
+    for pair in (["cxx20_coroutine", "state_machine"], ["coroutine_generator", "ranges_view"]):
+        clash = colors.distinct(pair)
+        assert len(set(clash.values())) == 2
+        for name, colour in clash.items():
+            assert colour == colors.assign([name])[name], name
+    for section, names in SECTIONS.items():
+        assert len({colors.assign([n])[n] for n in names}) == len(names), section
+    newcomers = [f"newcomer{i}" for i in range(20)]
+    crowd = colors.distinct(["epoll", "fork", "ucontext"] + newcomers)
+    assert all(crowd[name] == colors.PALETTE[colors.CURATED[name]] for name in ("epoll", "fork", "ucontext"))
+    assert len(set(crowd.values())) == 23
+
+
+def test_markers_and_shades_tell_series_apart_without_colour():
+    markers = {colors.marker(colors.PALETTE[i]) for i in range(len(colors.MARKERS))}
+    assert len(markers) == len(colors.MARKERS)
+    base = colors.PALETTE[4]
+    shades = [colors.variant_colour(base, i) for i in range(len(colors.VARIANT_SHADES))]
+    assert shades[0] == base and len(set(shades)) == len(shades)
 
 
 def test_each_implementation_has_one_colour_in_every_chart(everything):
@@ -68,8 +105,9 @@ def test_each_implementation_has_one_colour_in_every_chart(everything):
         artists = impl_artists(chart.figure)
         assert artists or chart.kind == "ctx", chart.filename
         for artist in artists:
-            impl = artist.get_gid()[5:]
-            assert artist_rgb(artist) == pytest.approx(to_rgb(palette[impl])), (chart.filename, impl)
+            impl = artist.get_gid()[5:].split("/")[0]
+            shades = [to_rgb(colors.variant_colour(palette[impl], i)) for i in range(len(colors.VARIANT_SHADES))]
+            assert any(artist_rgb(artist) == pytest.approx(s) for s in shades), (chart.filename, impl)
             seen.setdefault(impl, set()).add(chart.filename)
         for impl, colour in chart.colors.items():
             assert colour == palette[impl]
@@ -143,7 +181,7 @@ def test_context_switches_are_stacked(everything):
 
 def test_parameters_only_some_implementations_have_are_variants(tmp_path):
     """eager_vector/n:N/pages:cold|warm beside callback/n:N (what the generators run writes): one panel per n,
-    eager_vector's pages as separate rows and lines, same colour."""
+    eager_vector's pages as separate rows and lines, in shades of its colour."""
     entries = []
     for n in (1000, 100000):
         for name, t in (
@@ -168,6 +206,10 @@ def test_parameters_only_some_implementations_have_are_variants(tmp_path):
     rows = [t.get_text() for t in time_chart.figure.axes[0].get_yticklabels()]
     assert rows == ["callback", "eager_vector (pages=warm)", "eager_vector (pages=cold)"]
     scaling = next(c for c in found if c.kind == "scaling")
-    lines = [a for a in impl_artists(scaling.figure) if a.get_gid() == "impl:eager_vector"]
+    time_panel = scaling.figure.axes[0]
+    lines = [a for a in time_panel.get_lines() if (a.get_gid() or "").startswith("impl:eager_vector/")]
     assert {line.get_linestyle() for line in lines} == {"-", "--"}
-    assert all(to_rgb(line.get_color()) == pytest.approx(to_rgb(palette["eager_vector"])) for line in lines)
+    cold, warm = sorted(lines, key=lambda line: line.get_gid())
+    assert to_rgb(cold.get_color()) == pytest.approx(to_rgb(palette["eager_vector"]))
+    assert to_rgb(warm.get_color()) == pytest.approx(to_rgb(colors.variant_colour(palette["eager_vector"], 1)))
+    assert cold.get_marker() == warm.get_marker() == colors.marker(palette["eager_vector"])
