@@ -350,27 +350,29 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
             continue
         xs = [p[0] for p in points]
         ys = [p[1].value(metric.key) / yplan.div for p in points]
-        spreads = [p[1].interval(metric.key) for p in points]
-        yerr = None
-        if any(spreads):
-            yerr = [
-                [max(y - (s[0] / yplan.div if s else y), 0) for y, s in zip(ys, spreads)],
-                [max((s[1] / yplan.div if s else y) - y, 0) for y, s in zip(ys, spreads)],
-            ]
         look = styles[name]
-        container = ax.errorbar(
+        (line,) = ax.plot(
             xs,
             ys,
-            yerr=yerr,
             color=look.color,
             linestyle=look.linestyle,
             marker=look.marker,
             markersize=4,
-            capsize=2,
             linewidth=1.4,
             label=name,
         )
-        tag(container.lines[0], points[0][1].impl, name)
+        tag(line, points[0][1].impl, name)
+        # min–max whiskers as one collection per line: errorbar() builds several artists per call, and
+        # a report draws thousands of these
+        whiskers = [(x, s) for x, s in zip(xs, (p[1].interval(metric.key) for p in points)) if s and s[1] > s[0]]
+        if whiskers:
+            ax.vlines(
+                [x for x, _ in whiskers],
+                [s[0] / yplan.div for _, s in whiskers],
+                [s[1] / yplan.div for _, s in whiskers],
+                color=look.color,
+                linewidth=1.0,
+            )
         drawn += 1
     if not drawn:
         ax.annotate(
@@ -386,13 +388,21 @@ def _draw_scaling(ax, benches: list, key: str, xs_all: list, metric, rest: tuple
     ax.grid(alpha=0.3)
 
 
-def workload_charts(section: str, workload: str, benches: list, colors: dict):
-    """Every chart of one workload, in reading order."""
-    yield from time_charts(section, workload, benches, colors)
-    yield from memory_charts(section, workload, benches, colors)
-    yield from ctx_charts(section, workload, benches, colors)
-    yield from latency_charts(section, workload, benches, colors)
-    yield from scaling_charts(section, workload, benches, colors)
+KINDS = ("time", "memory", "ctx", "latency", "scaling")  # reading order
+
+
+def workload_charts(section: str, workload: str, benches: list, colors: dict, kinds=KINDS):
+    """Every chart of one workload (of the given kinds), in reading order."""
+    drawers = {
+        "time": time_charts,
+        "memory": memory_charts,
+        "ctx": ctx_charts,
+        "latency": latency_charts,
+        "scaling": scaling_charts,
+    }
+    for kind in KINDS:
+        if kind in kinds:
+            yield from drawers[kind](section, workload, benches, colors)
 
 
 def run_charts(report, colors: dict = None):
