@@ -184,3 +184,16 @@ def test_same_implementation_same_colour_in_reports_of_different_implementations
     for impl in ("state_machine", "cxx20_coroutine", "thread_handoff"):
         assert renamed_colors[impl] == everything[impl], impl
     assert len(set(renamed_colors.values())) == len(renamed_colors)
+
+
+def test_comparison_charts_fit_and_keep_colours_apart(new_run):
+    from reports import compare, compare_charts
+
+    report = Report(load_all([fixture("quick_reps.json"), new_run]))
+    found = [look_at(chart) for chart in compare_charts.comparison_charts(report, compare.compare_report(report))]
+    assert {chart.kind for chart in found} == {"compare-bars", "compare-change"}
+    for chart in found:
+        assert not chart.cut_off, (chart.filename, chart.cut_off[:3])
+        for impl, colours in chart.impl_colors.items():
+            assert colours == {chart.recorded[impl]}, (chart.filename, impl)
+        assert len(set(chart.recorded.values())) == len(chart.recorded), chart.filename
