@@ -104,17 +104,19 @@ def distinct(implementations) -> dict:
     name, each taking its preferred slot or the next free one; past the palette, darker rounds of it."""
     taken, result = set(), {}
     for name in sorted(set(implementations), key=lambda n: (n not in CURATED, n)):
-        index = slot(name)
-        while _colour(index) in taken:
-            index += 1
-        result[name] = _colour(index)
+        start = slot(name)
+        tries = (_colour(index) for index in range(start, start + len(PALETTE) * MAX_ROUNDS))
+        result[name] = next((c for c in tries if c not in taken), _colour(start))
         taken.add(result[name])
     return result
 
 
+MAX_ROUNDS = 12  # darker rounds of the palette before a colour may repeat (240 names in one workload)
+
+
 def _colour(index: int) -> str:
     base, rounds = PALETTE[index % len(PALETTE)], index // len(PALETTE)
-    return base if rounds == 0 else shade(base, -min(0.2 * rounds, 0.8))
+    return base if rounds == 0 else shade(base, -(1 - 0.85**rounds))
 
 
 def marker(colour: str) -> str:

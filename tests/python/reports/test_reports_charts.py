@@ -73,6 +73,7 @@ def test_palette_depends_only_on_names():
     assert colors.assign(["a", "zz"])["a"] == colors.assign(["a", "b", "c"])["a"]
     many = colors.distinct([f"impl{i:02d}" for i in range(45)])
     assert len(set(many.values())) == 45, "45 implementations in one chart get 45 different colours"
+    assert len(colors.distinct([f"impl{i:03d}" for i in range(300)])) == 300  # past the palette's rounds: ends
     assert colors.distinct(["impl00", "impl01"]) == colors.distinct(["impl01", "impl00"])
 
 
