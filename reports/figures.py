@@ -26,7 +26,7 @@ _TEXT_TO_PATH = TextToPath()
 
 MIN_WIDTH = 7.0  # inches: room for the figure title above a single panel
 DPI = 110
-PNG_COMPRESSION = 6  # zlib level: Pillow's default
+PNG_COMPRESSION = 3  # zlib level: a third faster to write than Pillow's 6, files 1.5% larger
 STYLE = {
     "font.size": 8.5,
     "axes.titlesize": 9,
@@ -36,6 +36,9 @@ STYLE = {
     "legend.fontsize": 8,
     "figure.titlesize": 10.5,
     "hatch.linewidth": 0.8,
+    # A fixed title height: matplotlib otherwise moves each title above any top tick labels, measuring every
+    # panel's ticks again on each draw (no chart here has top tick labels).
+    "axes.titley": 1.0,
 }
 matplotlib.rcParams.update(STYLE)
 
