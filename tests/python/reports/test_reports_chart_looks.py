@@ -33,6 +33,7 @@ class Looked:
     panel_titles: list
     legend_labels: list
     recorded: dict  # implementation -> colour, as the chart records it for the page
+    caption: str
 
 
 def look_at(chart) -> Looked:
@@ -84,7 +85,17 @@ def look_at(chart) -> Looked:
         impl_colors.setdefault(impl, set()).add(colour)
     titles = [ax.get_title() for ax in figure.axes if ax.axison]
     chart.figure = None
-    return Looked(chart.filename, chart.kind, series_colors, impl_colors, cut_off, titles, legend_labels, chart.colors)
+    return Looked(
+        chart.filename,
+        chart.kind,
+        series_colors,
+        impl_colors,
+        cut_off,
+        titles,
+        legend_labels,
+        chart.colors,
+        chart.caption,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +208,11 @@ def test_comparison_charts_fit_and_keep_colours_apart(new_run):
         for impl, colours in chart.impl_colors.items():
             assert colours == {chart.recorded[impl]}, (chart.filename, impl)
         assert len(set(chart.recorded.values())) == len(chart.recorded), chart.filename
+
+
+def test_metrics_zero_everywhere_are_named_not_drawn(looked):
+    scaling = next(c for c in looked if c.filename == "coroutines-switch_round_trip-scaling-n.png")
+    assert scaling.panel_titles == ["wall time per operation", "heap peak"]
+    assert "0 for every implementation that ran: RSS peak growth." in scaling.caption
+    names = {chart.filename for chart in looked}
+    assert "io-file_read-memory.png" not in names and "io-echo_tcp-memory-p1.png" in names
