@@ -53,8 +53,20 @@ REGISTRY = _counters(
     ("items_per_second", "items per second", PER_SECOND, HIGHER, "items (elements, round trips, requests) per second"),
     ("bytes_per_second", "bytes per second", BYTES_PER_SECOND, HIGHER, "payload bytes moved per second"),
     # harness: memory
-    ("heap_allocs", "heap allocations per operation", COUNT, LOWER, "operator new calls in one operation"),
-    ("heap_peak_bytes", "heap peak", BYTES, LOWER, "peak live operator-new bytes during one operation"),
+    (
+        "heap_allocs",
+        "heap allocations per operation",
+        COUNT,
+        LOWER,
+        "operator new calls in one operation, plus stackful coroutines' stacks (malloc, mmap or pool)",
+    ),
+    (
+        "heap_peak_bytes",
+        "heap peak",
+        BYTES,
+        LOWER,
+        "peak live operator-new bytes during one operation, stackful coroutines' stacks included",
+    ),
     (
         "heap_total_bytes",
         "heap bytes allocated per operation",
@@ -129,7 +141,7 @@ REGISTRY = _counters(
         "heap allocations per coroutine",
         COUNT,
         LOWER,
-        "operator new calls per coroutine created (create_destroy, alive_many, skynet)",
+        "heap_allocs per coroutine created, its stack included (create_destroy, alive_many, skynet)",
     ),
     ("heap_bytes_per_unit", "heap bytes per coroutine", BYTES, LOWER, "alive_many: heap_peak_bytes / k"),
     ("rss_bytes_per_unit", "resident bytes per coroutine", BYTES, LOWER, "alive_many: rss_peak_bytes / k"),
