@@ -176,9 +176,16 @@ REGISTRY = _counters(
         "serial reference time",
         NS,
         NEITHER,
-        "cpu_sum: the same sum on the benchmark thread alone, best of three, measured in the same call",
+        "cpu_sum: the same sum on the benchmark thread alone, median of 5 runs paired with parallel_ns's",
     ),
-    ("speedup", "speedup", RATIO, HIGHER, "cpu_sum: serial_ns / time per operation"),
+    (
+        "parallel_ns",
+        "paired parallel time",
+        NS,
+        NEITHER,
+        "cpu_sum: the workers' operation, median of 5 runs alternating with serial_ns's, same clock and call",
+    ),
+    ("speedup", "speedup", RATIO, HIGHER, "cpu_sum: serial_ns / parallel_ns (like with like; ~1 for one worker)"),
     ("efficiency", "parallel efficiency", RATIO, HIGHER, "cpu_sum: speedup / workers"),
     (
         "pss_per_worker_bytes",
