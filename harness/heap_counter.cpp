@@ -17,15 +17,18 @@ std::atomic<std::int64_t> allocated_bytes{0};
 std::atomic<std::int64_t> live_bytes{0};
 std::atomic<std::int64_t> peak_live_bytes{0};
 
-void on_allocate(void* block, std::size_t requested) {
-  if (!counting.load(std::memory_order_relaxed)) return;
+void add_block(std::size_t requested, std::int64_t held) {
   allocations.fetch_add(1, std::memory_order_relaxed);
   allocated_bytes.fetch_add(static_cast<std::int64_t>(requested), std::memory_order_relaxed);
-  const auto held = static_cast<std::int64_t>(malloc_usable_size(block));
   const std::int64_t live = live_bytes.fetch_add(held, std::memory_order_relaxed) + held;
   std::int64_t peak = peak_live_bytes.load(std::memory_order_relaxed);
   while (live > peak && !peak_live_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
   }
+}
+
+void on_allocate(void* block, std::size_t requested) {
+  if (!counting.load(std::memory_order_relaxed)) return;
+  add_block(requested, static_cast<std::int64_t>(malloc_usable_size(block)));
 }
 
 void on_free(void* block) {
@@ -63,6 +66,16 @@ void start_counting() {
   live_bytes.store(0, std::memory_order_relaxed);
   peak_live_bytes.store(0, std::memory_order_relaxed);
   counting.store(true, std::memory_order_seq_cst);
+}
+
+void count_allocation(std::size_t bytes) {
+  if (counting.load(std::memory_order_relaxed)) add_block(bytes, static_cast<std::int64_t>(bytes));
+}
+
+void count_release(std::size_t bytes) {
+  if (counting.load(std::memory_order_relaxed)) {
+    live_bytes.fetch_sub(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
+  }
 }
 
 Usage current() {

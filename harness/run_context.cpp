@@ -117,7 +117,9 @@ void add_run_context() {
       "clocksource", first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", "unknown"));
   benchmark::AddCustomContext("clock_read_ns", clock_cost);
   benchmark::AddCustomContext("timing", "wall clock (real_time) for every benchmark; cpu_time is this thread's");
-  benchmark::AddCustomContext("heap_counting", "global operator new/delete (malloc() callers are not counted)");
+  benchmark::AddCustomContext("heap_counting",
+                              "global operator new/delete, plus coroutine stacks reported by their allocators (other "
+                              "malloc() callers are not counted)");
   benchmark::AddCustomContext("unavailable_metrics", unavailable_metrics());
 }
 

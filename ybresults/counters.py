@@ -28,6 +28,9 @@ class Counter:
     unit: str  # one of the units above
     better: str  # LOWER, HIGHER or NEITHER (a setting, a placement, a count of what was done)
     description: str  # one line
+    # Why a benchmark reports it as NaN, where it does: the results contract leaves the value out with this
+    # reason (strict.py) rather than a generic one.
+    not_measured: str = ""
 
     @property
     def kind(self) -> str:
@@ -53,8 +56,20 @@ REGISTRY = _counters(
     ("items_per_second", "items per second", PER_SECOND, HIGHER, "items (elements, round trips, requests) per second"),
     ("bytes_per_second", "bytes per second", BYTES_PER_SECOND, HIGHER, "payload bytes moved per second"),
     # harness: memory
-    ("heap_allocs", "heap allocations per operation", COUNT, LOWER, "operator new calls in one operation"),
-    ("heap_peak_bytes", "heap peak", BYTES, LOWER, "peak live operator-new bytes during one operation"),
+    (
+        "heap_allocs",
+        "heap allocations per operation",
+        COUNT,
+        LOWER,
+        "operator new calls in one operation, plus stackful coroutines' stacks (malloc, mmap or pool)",
+    ),
+    (
+        "heap_peak_bytes",
+        "heap peak",
+        BYTES,
+        LOWER,
+        "peak live operator-new bytes during one operation, stackful coroutines' stacks included",
+    ),
     (
         "heap_total_bytes",
         "heap bytes allocated per operation",
@@ -129,7 +144,7 @@ REGISTRY = _counters(
         "heap allocations per coroutine",
         COUNT,
         LOWER,
-        "operator new calls per coroutine created (create_destroy, alive_many, skynet)",
+        "heap_allocs per coroutine created, its stack included (create_destroy, alive_many, skynet)",
     ),
     ("heap_bytes_per_unit", "heap bytes per coroutine", BYTES, LOWER, "alive_many: heap_peak_bytes / k"),
     ("rss_bytes_per_unit", "resident bytes per coroutine", BYTES, LOWER, "alive_many: rss_peak_bytes / k"),
@@ -164,9 +179,16 @@ REGISTRY = _counters(
         "serial reference time",
         NS,
         NEITHER,
-        "cpu_sum: the same sum on the benchmark thread alone, best of three, measured in the same call",
+        "cpu_sum: the same sum on the benchmark thread alone, median of 5 runs paired with parallel_ns's",
     ),
-    ("speedup", "speedup", RATIO, HIGHER, "cpu_sum: serial_ns / time per operation"),
+    (
+        "parallel_ns",
+        "paired parallel time",
+        NS,
+        NEITHER,
+        "cpu_sum: the workers' operation, median of 5 runs alternating with serial_ns's, same clock and call",
+    ),
+    ("speedup", "speedup", RATIO, HIGHER, "cpu_sum: serial_ns / parallel_ns (like with like; ~1 for one worker)"),
     ("efficiency", "parallel efficiency", RATIO, HIGHER, "cpu_sum: speedup / workers"),
     (
         "pss_per_worker_bytes",
@@ -217,6 +239,8 @@ REGISTRY = _counters(
         BYTES,
         LOWER,
         "echo (C >= 256): growth of KernelStack + SUnreclaim + PageTables per connection, machine-wide",
+        "the machine's unreclaimable kernel memory did not grow while the connections opened (other work freed "
+        "at least as much), so their share cannot be read from it",
     ),
     ("offered_requests_per_second", "offered load", PER_SECOND, NEITHER, "echo load:open: the fixed request rate"),
     (

@@ -4,7 +4,7 @@ reason kept: in a benchmark entry under its `omitted` object ({"field": "reason"
 import json
 import math
 
-from . import schema
+from . import counters, schema
 
 
 def _finite(value) -> bool:
@@ -13,6 +13,9 @@ def _finite(value) -> bool:
 
 def _reason(entry: dict, key: str, value: float) -> str:
     spelled = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    registered = counters.REGISTRY.get(key)
+    if math.isnan(value) and registered is not None and registered.not_measured:
+        return f"{spelled}: {registered.not_measured}"
     if entry.get("run_type") == "aggregate" and entry.get("aggregate_name") == "cv":
         return f"{spelled}: coefficient of variation of repetitions whose mean is 0"
     return f"{spelled} as measured: not a number that can be reported"

@@ -17,7 +17,8 @@
 //   protected - protected_fixedsize_stack: mmap plus a PROT_NONE guard page (two mappings per
 //               fiber, so vm.max_map_count caps how many can be alive);
 //   pooled    - pooled_fixedsize_stack: boost::pool hands out stacks from large malloc'ed blocks.
-// None of these use operator new, so the heap counter does not see stacks: alive_many's
+// None of these use operator new, so each stack is reported to the heap counter as it is handed
+// out (yb::CountedStack): heap_allocs and heap_peak_bytes include every stack's 64 KiB. alive_many's
 // bytes_per_unit is the resident-set growth (only the pages a fiber touches count).
 #include <boost/context/fiber.hpp>
 #include <boost/context/fixedsize_stack.hpp>
@@ -30,6 +31,7 @@
 #include "coroutines/implementation.h"
 #include "coroutines/resume_yield.h"
 #include "coroutines/workloads.h"
+#include "counted_stack.h"
 #include "fiber_sanitizer.h"
 
 namespace {
@@ -103,11 +105,11 @@ auto maker(const StackAllocator& stack) {
 template <class Work>
 std::uint64_t with_stack(int variant, const Work& work) {
   switch (variant) {
-    case protected_: return work(maker(context::protected_fixedsize_stack(kStackBytes)));
-    case pooled: return work(maker(context::pooled_fixedsize_stack(kStackBytes)));
+    case protected_: return work(maker(yb::CountedStack(context::protected_fixedsize_stack(kStackBytes))));
+    case pooled: return work(maker(yb::CountedStack(context::pooled_fixedsize_stack(kStackBytes))));
     default: {
       const yb::AllocatorPages reuse_freed_stacks(yb::Pages::warm);
-      return work(maker(context::fixedsize_stack(kStackBytes)));
+      return work(maker(yb::CountedStack(context::fixedsize_stack(kStackBytes))));
     }
   }
 }

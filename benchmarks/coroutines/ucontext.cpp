@@ -19,6 +19,7 @@
 #include "coroutines/resume_yield.h"
 #include "coroutines/workloads.h"
 #include "fiber_sanitizer.h"
+#include "heap_counter.h"
 
 namespace {
 
@@ -56,6 +57,7 @@ class UContextCoroutine {
   explicit UContextCoroutine(Body body) {
     void* block = std::malloc(kStackBytes);
     if (block == nullptr) throw std::bad_alloc();
+    yb::heap::count_allocation(kStackBytes);  // malloc is not operator new: reported to heap_* here
     const auto top = reinterpret_cast<std::uintptr_t>(block) + kStackBytes;
     const auto at = (top - sizeof(Control<Body>)) & ~std::uintptr_t{63};
     const std::size_t stack_bytes = at - reinterpret_cast<std::uintptr_t>(block);
@@ -98,6 +100,7 @@ class UContextCoroutine {
     if (control_ == nullptr) return;
     void* block = control_->block;
     control_->~Control();
+    yb::heap::count_release(kStackBytes);
     std::free(block);
     control_ = nullptr;
   }

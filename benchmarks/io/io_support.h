@@ -19,6 +19,13 @@ std::string ensure_descriptors(std::uint64_t needed);
 
 std::int64_t cpu_ns(clockid_t clock);
 
+// kernel_bytes_per_conn from the machine's unreclaimable kernel memory before and after `conns`
+// connections opened. The figure is machine-wide: when other work freed at least as much as the
+// connections took, there is no growth to divide and the value is NaN, which the results contract
+// leaves out with the reason registered for the counter (ybresults/counters.py), never a negative
+// or zero size.
+double kernel_bytes_per_connection(std::int64_t before, std::int64_t after, int conns);
+
 // ctx_voluntary_per_request and ctx_involuntary_per_request from the per-operation counters.
 void add_per_request(benchmark::State& state, double requests_per_operation);
 

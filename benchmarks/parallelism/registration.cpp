@@ -30,6 +30,7 @@
 
 #include "measure.h"
 #include "parallelism/implementation.h"
+#include "parallelism/paired_speedup.h"
 #include "parallelism/workers.h"
 #include "parallelism/workloads.h"
 #include "registration.h"
@@ -103,40 +104,24 @@ std::optional<Switches> total_switches(const std::vector<TaskId>& tasks) {
   return total;
 }
 
-struct SessionRun {
-  std::uint64_t operations = 0;  // every operation yb::measure ran: warm-up, probe, loop, latency
-  double seconds = 0;            // their total time, when timed
-};
-
-// Measures session.run(). kTimeOps also times every operation, for operations long against a
-// clock read (cpu_sum), so that speedup can be computed.
-template <bool kTimeOps>
-SessionRun measure_session(benchmark::State& state, Session& session, const yb::Expectation& expected) {
+// Measures session.run().
+void measure_session(benchmark::State& state, Session& session, const yb::Expectation& expected) {
   const auto before = total_switches(session.resident_workers());
-  SessionRun totals;
+  std::uint64_t runs = 0;  // every operation yb::measure ran: warm-up, probe, loop, latency
   bool reported = false;
   yb::measure(state, expected, [&]() -> std::uint64_t {
-    ++totals.operations;
-    std::uint64_t value;
-    if constexpr (kTimeOps) {
-      const auto start = std::chrono::steady_clock::now();
-      value = session.run();
-      totals.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    } else {
-      value = session.run();
-    }
+    ++runs;
+    const std::uint64_t value = session.run();
     if (session.failed() && !reported) [[unlikely]] {
       reported = true;
       state.SkipWithError(session.failure().c_str());
     }
     return value;
   });
-  if (state.error_occurred() || totals.operations == 0 || session.resident_workers().empty()) {
-    return totals;
-  }
+  if (state.error_occurred() || runs == 0 || session.resident_workers().empty()) return;
   const auto after = total_switches(session.resident_workers());
-  if (!before || !after) return totals;
-  const double operations = static_cast<double>(totals.operations);
+  if (!before || !after) return;
+  const double operations = static_cast<double>(runs);
   const double voluntary = static_cast<double>(after->voluntary - before->voluntary) / operations;
   const double involuntary = static_cast<double>(after->involuntary - before->involuntary) / operations;
   auto& counters = state.counters;
@@ -147,7 +132,6 @@ SessionRun measure_session(benchmark::State& state, Session& session, const yb::
     counters["ctx_involuntary"].value += involuntary;
   }
   if (counters.count("ctx_switches") != 0) counters["ctx_switches"].value += voluntary + involuntary;
-  return totals;
 }
 
 // Stops the session's workers; an abnormal end becomes the benchmark's error.
@@ -166,7 +150,7 @@ void spawn_join_body(benchmark::State& state, SpawnJoinStart start, std::uint64_
   // Touched before any worker starts, and kept until the body returns.
   const TouchedMemory parent_memory(static_cast<std::size_t>(mib) << 20);
   const auto session = start();
-  measure_session<false>(state, *session, {spawn_join_checksum(), 1});
+  measure_session(state, *session, {spawn_join_checksum(), 1});
   finish(state, *session);
 }
 
@@ -187,7 +171,7 @@ void ping_pong_body(benchmark::State& state, PingPongStart start, WorkerKind kin
   }
   const PinCallingThread pin(self_cpu);
   const auto session = start(kind, peer_cpu);
-  measure_session<false>(state, *session, {ping_pong_checksum(), 1});
+  measure_session(state, *session, {ping_pong_checksum(), 1});
   if (!state.error_occurred()) {
     // Where each side ran, from an untimed pass in which the peer reports its CPU.
     if (const auto sample = session->sample_cpus(kCpuSampleRoundTrips)) {
@@ -201,20 +185,20 @@ void ping_pong_body(benchmark::State& state, PingPongStart start, WorkerKind kin
 
 // --- cpu_sum ----------------------------------------------------------------------------------
 
-// The kernel run over `list` on the benchmark thread alone (no worker to start or talk to): the
-// best of three, measured in every call right after the workers' loop, not once per process: on a
-// shared machine the same sum's time changes from minute to minute (docs/notes/parallelism.md).
-double serial_seconds(const WorkList& list) {
-  double best = 0;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    const auto start = std::chrono::steady_clock::now();
-    std::uint64_t total = 0;
-    for (std::size_t i = 0; i < list.ns.size(); ++i) total += weigh(i, sum_to(list.ns[i]));
-    benchmark::DoNotOptimize(std::as_const(total));
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (attempt == 0 || seconds < best) best = seconds;
-  }
-  return best;
+// Pairs of serial and parallel runs after the timed loop (paired_speedup.h): enough for a median
+// that one disturbed run cannot move, few enough to stay small against the loop.
+constexpr int kSpeedupPairs = 5;
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The kernel over `list` on the benchmark thread alone: one worker that costs nothing to start
+// or to talk to.
+std::uint64_t serial_sum(const WorkList& list) {
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < list.ns.size(); ++i) total += weigh(i, sum_to(list.ns[i]));
+  return total;
 }
 
 void cpu_sum_body(benchmark::State& state, CpuSumStart start, const WorkList& list, int workers) {
@@ -225,15 +209,22 @@ void cpu_sum_body(benchmark::State& state, CpuSumStart start, const WorkList& li
     return;
   }
   const auto session = start(workers, list.ns);
-  const SessionRun run = measure_session<true>(
-      state, *session, {cpu_sum_checksum(list.ns), static_cast<std::int64_t>(cpu_sum_items(list.ns))});
-  if (!state.error_occurred() && run.operations > 0 && run.seconds > 0) {
-    // Against one worker that costs nothing to start or to talk to: the kernel on this thread.
-    const double serial = serial_seconds(list);
-    const double speedup = serial / (run.seconds / static_cast<double>(run.operations));
-    state.counters["serial_ns"] = serial * 1e9;
-    state.counters["speedup"] = speedup;
-    state.counters["efficiency"] = speedup / workers;
+  const std::uint64_t expected = cpu_sum_checksum(list.ns);
+  measure_session(state, *session, {expected, static_cast<std::int64_t>(cpu_sum_items(list.ns))});
+  if (!state.error_occurred()) {
+    bool answers_ok = true;
+    const PairedTimes times = time_in_pairs(
+        kSpeedupPairs, [&] { answers_ok &= serial_sum(list) == expected; },
+        [&] { answers_ok &= session->run() == expected && !session->failed(); }, now_seconds);
+    const Speedup speedup = speedup_of(times);
+    if (!answers_ok) {
+      state.SkipWithError(session->failed() ? session->failure().c_str() : "checksum mismatch in the speedup pairs");
+    } else if (speedup.ratio > 0) {
+      state.counters["serial_ns"] = speedup.serial_seconds * 1e9;
+      state.counters["parallel_ns"] = speedup.parallel_seconds * 1e9;
+      state.counters["speedup"] = speedup.ratio;
+      state.counters["efficiency"] = speedup.ratio / workers;
+    }
   }
   finish(state, *session);
 }
@@ -242,9 +233,9 @@ void cpu_sum_body(benchmark::State& state, CpuSumStart start, const WorkList& li
 
 void shared_counter_body(benchmark::State& state, SharedCounterStart start, WorkerKind kind, int workers) {
   const auto session = start(kind, workers, kIncrementsPerWorker);
-  measure_session<false>(state, *session,
-                         {shared_counter_checksum(workers, kIncrementsPerWorker),
-                          static_cast<std::int64_t>(shared_counter_checksum(workers, kIncrementsPerWorker))});
+  measure_session(state, *session,
+                  {shared_counter_checksum(workers, kIncrementsPerWorker),
+                   static_cast<std::int64_t>(shared_counter_checksum(workers, kIncrementsPerWorker))});
   finish(state, *session);
 }
 
@@ -308,7 +299,7 @@ void probe_idle_memory(benchmark::State& state, IdleWorkers& session, WorkerKind
 
 void memory_per_worker_body(benchmark::State& state, const MemoryPerWorkerStart& implementation, int workers) {
   const auto session = implementation.start(workers);
-  measure_session<false>(state, *session, {memory_per_worker_checksum(workers), workers});
+  measure_session(state, *session, {memory_per_worker_checksum(workers), workers});
   if (!state.error_occurred()) probe_idle_memory(state, *session, implementation.kind);
   finish(state, *session);
 }

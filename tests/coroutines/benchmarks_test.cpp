@@ -70,9 +70,12 @@ TEST(CoroutinesBenchmarks, AliveManyReportsBytesPerCoroutineFromTheHonestCounter
   EXPECT_LT(counter(frames, "bytes_per_unit"), 512);
   EXPECT_NEAR(counter(frames, "heap_allocs_per_unit"), 1, 0.01) << "one frame per coroutine";
 
-  // Stacks from malloc: invisible to the heap counter, so bytes_per_unit is the RSS growth.
+  // Stacks from malloc: the heap figures hold each whole 64 KiB stack (reported by its allocator),
+  // bytes_per_unit the RSS growth (only the pages a fiber touches).
   const auto& fibers = reporter.runs.at("coroutines/alive_many/boost_fiber/k:1000/stack:fixed");
   ASSERT_FALSE(fibers.error_occurred) << fibers.error_message;
+  EXPECT_GE(counter(fibers, "heap_bytes_per_unit"), 64 * 1024) << "a whole stack per fiber";
+  EXPECT_GE(counter(fibers, "heap_allocs_per_unit"), 1) << "a stack per fiber";
 #if defined(__SANITIZE_THREAD__)
   // Its allocator keeps freed blocks resident and hands them out again, so the stacks of the
   // measured operation reuse the warm-up's pages and the resident set does not grow.

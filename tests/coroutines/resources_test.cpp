@@ -93,6 +93,32 @@ TEST_P(ResourcesOf, LeavesNoThreadDescriptorMappingOrMemoryBehind) {
 INSTANTIATE_TEST_SUITE_P(Coroutines, ResourcesOf, ::testing::ValuesIn(coroutines::testing::subjects()),
                          [](const auto& info) { return info.param.name(); });
 
+// Stacks that come from malloc, mmap or a pool, not operator new, are in the heap figures: every
+// stackful coroutine alive at once adds one allocation and its 64 KiB stack to heap_allocs and
+// heap_peak_bytes, per stack type (boost_fiber's fixed, protected and pooled, ucontext's malloc).
+TEST(StackfulHeapCounters, CountEveryStackOfEveryStackType) {
+  constexpr std::uint64_t kAlive = 100;
+  constexpr std::int64_t kStackBytes = 64 * 1024;
+  int stackful = 0;
+  for (const Subject& subject : coroutines::testing::subjects()) {
+    const std::string name = subject.implementation->name;
+    if ((name != "boost_fiber" && name != "ucontext") || !coroutines::testing::runs(subject, coroutines::alive_many)) {
+      continue;
+    }
+    ++stackful;
+    const coroutines::Run run = coroutines::run_of(*subject.implementation, coroutines::alive_many);
+    yb::heap::start_counting();
+    const std::uint64_t answer = run({kAlive}, subject.variant);
+    const yb::heap::Usage heap = yb::heap::stop_counting();
+    EXPECT_EQ(answer, coroutines::alive_many_checksum(kAlive)) << subject.name();
+    EXPECT_GE(heap.allocations, static_cast<std::int64_t>(kAlive)) << subject.name() << ": one per stack at least";
+    EXPECT_GE(heap.peak_live_bytes, static_cast<std::int64_t>(kAlive) * kStackBytes * 9 / 10)
+        << subject.name() << ": every stack alive at once";
+    EXPECT_EQ(heap.live_bytes, 0) << subject.name() << ": every stack reported freed";
+  }
+  EXPECT_EQ(stackful, 4) << "boost_fiber's three stacks and ucontext";
+}
+
 // The resident set comes back after many coroutines were alive at once: 10,000 fibers touch
 // at least 40 MiB of stack pages, which a leak would keep.
 TEST(AliveMany, ResidentSetReturnsToItsBaseline) {

@@ -88,4 +88,20 @@ TEST(HeapCounter, FreeingOlderBlocksGoesBelowTheStart) {
   EXPECT_EQ(usage.peak_live_bytes, 0);
 }
 
+// Blocks from outside operator new (a coroutine's mmap'ed or malloc'ed stack) count like any other.
+TEST(HeapCounter, CountsReportedBlocksLikeAllocations) {
+  yb::heap::start_counting();
+  yb::heap::count_allocation(65536);
+  yb::heap::count_allocation(65536);
+  yb::heap::count_release(65536);
+  yb::heap::count_release(65536);
+  const yb::heap::Usage usage = yb::heap::stop_counting();
+  EXPECT_EQ(usage.allocations, 2);
+  EXPECT_EQ(usage.allocated_bytes, 2 * 65536);
+  EXPECT_EQ(usage.peak_live_bytes, 2 * 65536);
+  EXPECT_EQ(usage.live_bytes, 0);
+  yb::heap::count_allocation(65536);  // not counting: not seen
+  EXPECT_EQ(yb::heap::current().allocations, 2);
+}
+
 }  // namespace

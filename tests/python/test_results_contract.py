@@ -109,6 +109,22 @@ def test_non_finite_values_are_left_out_with_the_reason(tmp_path):
     assert doc["benchmarks"][0]["speedup"] == math.inf, "the caller's document is not changed"
 
 
+def test_a_counter_that_can_be_unmeasurable_is_left_out_with_its_registered_reason(tmp_path):
+    name = "io/echo_tcp/epoll/conns:256/msg:64/trigger:edge"
+    doc = {
+        "context": {},
+        "benchmarks": [iteration(name, 5.0, kernel_bytes_per_conn=math.nan, heap_bytes_per_conn=math.nan)],
+        "yieldbench": {"run_id": "r"},
+    }
+    path = tmp_path / "results.json"
+    ybresults.write(path, doc)
+    (entry,) = strict_json(path.read_text())["benchmarks"]
+    assert "kernel_bytes_per_conn" not in entry
+    assert entry["omitted"]["kernel_bytes_per_conn"] == "NaN: " + counters.get("kernel_bytes_per_conn").not_measured
+    assert "did not grow" in entry["omitted"]["kernel_bytes_per_conn"]
+    assert entry["omitted"]["heap_bytes_per_conn"] == "NaN as measured: not a number that can be reported"
+
+
 def test_a_version_1_file_with_nan_reads_as_the_current_schema(tmp_path):
     path = tmp_path / "old.json"
     path.write_text(
