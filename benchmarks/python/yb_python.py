@@ -25,6 +25,7 @@ import sys
 import time
 
 import coroutines
+import budget
 import echo
 import generators
 import measure
@@ -206,7 +207,7 @@ def run(options, chosen):
             print(progress.line(bench.name, status), flush=True)
 
     for bench, _ in slots:
-        if bench.name in errors:
+        if bench.name in errors or remaining[bench.name] == 0:  # errored, or measured once and done
             continue
         if options["progress"]:
             print(progress.line(bench.name, progress.RUNNING), flush=True)
@@ -214,9 +215,11 @@ def run(options, chosen):
         try:
             if bench.name not in prepared:
                 reason = bench.skip(options["min_time"]) if bench.skip else None
+                plan = budget.plan(bench.estimate, options["min_time"], f"{bench.items:,} items per operation")
+                reason = reason or plan.skip
                 if reason:
                     raise measure.ChecksumMismatch("skipped: " + reason)
-                prepared[bench.name] = measure.Prepared(bench, options["min_time"], options["latency_seconds"])
+                prepared[bench.name] = measure.Prepared(bench, options["min_time"], options["latency_seconds"], plan)
             ready = prepared[bench.name]
             real, cpu, counters = ready.repetition()
             rep_index = len(entries[bench.name])
@@ -226,7 +229,7 @@ def run(options, chosen):
                 measure.iteration_entry(
                     bench,
                     index[bench.name],
-                    options["repetitions"],
+                    1 if ready.once else options["repetitions"],
                     rep_index,
                     ready.iterations,
                     real,
@@ -245,7 +248,8 @@ def run(options, chosen):
         finally:
             signal.alarm(0)
         remaining[bench.name] -= 1
-        if bench.name in errors or remaining[bench.name] == 0:
+        once = bench.name in prepared and prepared[bench.name].once
+        if bench.name in errors or remaining[bench.name] == 0 or once:
             remaining[bench.name] = 0
             finish(bench)
 
