@@ -158,16 +158,27 @@ class PoolFigures:
         return self.serial / self.processes
 
 
-def gil_verdict(seed: PoolFigures, balanced: PoolFigures = None, cpus: int = None) -> str:
+def gil_verdict(seed: PoolFigures, balanced: PoolFigures = None, cpus: int = None, load: float = None) -> str:
     """The answer to GIL_CLAIM from the seed list's figures (and the balanced list's, where the seed list's
-    shape cannot show a speedup): 'confirmed', 'contradicted' or why it cannot be answered, per half."""
+    shape cannot show a speedup): 'confirmed', 'contradicted' or why it cannot be answered, per half. A
+    process pool no faster than serial is not evidence against the claim when the machine's load (1-minute
+    average as the python track started) left fewer CPUs free than it has workers."""
     if cpus is not None and cpus < 2:
         return (
             f"not answered: this machine has {cpus} CPU, so no pool can run two workers at once "
             "(threads and processes alike)"
         )
+    busy = None
+    if cpus is not None and load is not None and cpus - load < seed.workers - 0.5:  # over half a CPU short
+        busy = (
+            f"not answered, the machine was busy (load {load:.2f} on {cpus} CPUs left fewer than "
+            f"{seed.workers} free)"
+        )
+    # Threads no faster than serial say something only where the workers could have run at once.
+    parallel_shown = any(f is not None and f.process_speedup >= NO_FASTER for f in (seed, balanced))
     if seed.thread_speedup < NO_FASTER:
-        threads = f"threads: confirmed ({seed.thread_speedup:.2f}x serial)"
+        verdict = busy if busy and not parallel_shown else "confirmed"
+        threads = f"threads: {verdict} ({seed.thread_speedup:.2f}x serial)"
     else:
         threads = f"threads: contradicted ({seed.thread_speedup:.2f}x faster than serial)"
     if seed.process_speedup >= NO_FASTER:
@@ -185,11 +196,11 @@ def gil_verdict(seed: PoolFigures, balanced: PoolFigures = None, cpus: int = Non
             )
         else:
             processes += (
-                f"; with the same total in equal entries (list=balanced) contradicted too, "
+                f"; with the same total in equal entries (list=balanced) {busy or 'contradicted too'}, "
                 f"{balanced.process_speedup:.2f}x"
             )
     else:
-        processes = f"processes: contradicted ({seed.process_speedup:.2f}x serial"
+        processes = f"processes: {busy or 'contradicted'} ({seed.process_speedup:.2f}x serial"
         processes += f", though the list allows {seed.bound:.2f}x)" if seed.bound else ")"
     return f"{threads}; {processes}"
 
@@ -232,12 +243,21 @@ def _pool_figures(report, list_name):
     )
 
 
-def _cpus(report, bench_source):
+def _machine(report, bench_source):
+    """(CPUs, 1-minute load average as the python track started), each None where the file does not say."""
     try:
-        value = report.files[bench_source].context.get("num_cpus")
-        return int(value) if value is not None else None
-    except (IndexError, AttributeError, TypeError, ValueError):
-        return None
+        results = report.files[bench_source]
+    except IndexError:
+        return None, None
+    own = ((results.meta or {}).get("family_contexts") or {}).get("python") or {}
+    cpus, load = own.get("num_cpus", results.context.get("num_cpus")), None
+    text = own.get("load_avg_at_start", results.context.get("load_avg_at_start"))
+    try:
+        cpus = int(cpus) if cpus is not None else None
+        load = float(str(text).split()[0]) if text else None
+    except (TypeError, ValueError):
+        load = None
+    return cpus, load
 
 
 def _describe(figures: PoolFigures) -> str:
@@ -257,11 +277,12 @@ def _gil(report, python):
         return Claim(GIL_CLAIM, f"not measured in this run: {why}", "not answered")
     balanced, _ = _pool_figures(report, "balanced")
     serial = _find(report, "parallelism", "cpu_sum", "py_serial", list="seed", workers=1)
-    cpus = _cpus(report, serial.source)
-    measured = f"{python}" + (f", {cpus} CPUs" if cpus else "") + ": " + _describe(seed)
+    cpus, load = _machine(report, serial.source)
+    machine = (f", {cpus} CPUs" if cpus else "") + (f", load {load:.2f} at the start" if load is not None else "")
+    measured = f"{python}{machine}: " + _describe(seed)
     if balanced is not None:
         measured += "; " + _describe(balanced)
-    return Claim(GIL_CLAIM, measured, gil_verdict(seed, balanced, cpus))
+    return Claim(GIL_CLAIM, measured, gil_verdict(seed, balanced, cpus, load))
 
 
 def _switch(report, python):

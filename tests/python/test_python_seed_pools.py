@@ -115,6 +115,17 @@ def test_gil_verdict_on_the_seed_lists_shape_turns_to_the_balanced_list():
     assert "contradicted too" in claims.gil_verdict(seed, _figures(3e9, 3e9, 3e9, name="balanced"), cpus=2)
 
 
+def test_gil_verdict_on_a_busy_machine_does_not_call_slow_processes_a_contradiction():
+    seed = _figures(3e9, 3e9, 2.99e9, bound=1.0011)
+    busy = claims.gil_verdict(seed, _figures(3e9, 3e9, 2.9e9, name="balanced"), cpus=2, load=3.7)
+    assert "(list=balanced) not answered, the machine was busy (load 3.70 on 2 CPUs" in busy
+    assert busy.startswith("threads: not answered, the machine was busy") and "contradicted" not in busy
+    quiet = claims.gil_verdict(seed, _figures(3e9, 3e9, 2.9e9, name="balanced"), cpus=2, load=0.1)
+    assert "contradicted too" in quiet
+    shown = claims.gil_verdict(_figures(3e9, 3e9, 1.6e9), cpus=2, load=3.7)  # the CPUs were there after all
+    assert shown.startswith("threads: confirmed") and "processes: confirmed" in shown
+
+
 def test_gil_verdict_on_one_cpu_is_not_answered():
     assert claims.gil_verdict(_figures(3e9, 3e9, 3e9), cpus=1).startswith("not answered: this machine has 1 CPU")
 
@@ -138,11 +149,10 @@ def _entry(name, real_ns, bound=None):
     return entry
 
 
-def _report(tmp_path, benchmarks, cpus=2):
+def _report(tmp_path, benchmarks, cpus=2, load="0.10 0.20 0.30"):
     path = tmp_path / "results.json"
-    path.write_text(
-        json.dumps({"context": {"num_cpus": cpus, "date": "2026-12-03T10:00:00+00:00"}, "benchmarks": benchmarks})
-    )
+    context = {"num_cpus": cpus, "load_avg_at_start": load, "date": "2026-12-03T10:00:00+00:00"}
+    path.write_text(json.dumps({"context": context, "benchmarks": benchmarks}))
     return Report(load_all([str(path)]))
 
 
@@ -161,6 +171,9 @@ def test_gil_claim_from_a_synthetic_results_file(tmp_path):
     assert "serial 3 s" in found.measured or "serial 3.00 s" in found.measured
     assert "speedup 0.97x" in found.measured and "one repetition each" in found.measured
     assert "threads: confirmed" in found.verdict and "(list=balanced) confirmed, 1.88x" in found.verdict
+    assert "load 0.10 at the start" in found.measured
+    busy = claims._gil(_report(tmp_path, benchmarks[:3], load="3.70 4.20 3.90"), "CPython 3.11.2")
+    assert "list=balanced, its total in equal entries, was not measured" in busy.verdict
     one_cpu = claims._gil(_report(tmp_path, benchmarks, cpus=1), "CPython 3.11.2")
     assert one_cpu.verdict.startswith("not answered")
 
