@@ -14,7 +14,7 @@ SMALLEST_OPERATION_BUDGET_SECONDS = 0.3
 # Beyond this estimate even one operation is skipped: under half the smallest profile's budget of one
 # benchmark (smoke: 60 s), for an estimate taken on a machine that may get twice as busy.
 LONGEST_OPERATION_SECONDS = 25.0
-# tracemalloc makes CPython's own work about this much slower (sum over a generator expression, CPython 3.11).
+# How much slower tracemalloc makes CPython's own work (the seed's kernel; docs/notes/python.md).
 TRACEMALLOC_SLOWDOWN = 20
 
 

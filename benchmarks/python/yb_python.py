@@ -6,7 +6,8 @@ workloads, speaking the Google Benchmark command line the other families speak.
   --benchmark_list_tests                 the names --benchmark_filter selects
   --benchmark_filter=RE                  a regular expression searched in each name ('-RE' negates)
   --benchmark_min_time=S                 seconds per repetition's timed loop (at least one operation)
-  --benchmark_repetitions=N              repetitions; N > 1 adds _mean/_median/_stddev/_cv aggregates
+  --benchmark_repetitions=N              repetitions; N > 1 adds _mean/_median/_stddev/_cv aggregates (an
+                                         operation too long for the profile gets one: budget.py)
   --benchmark_enable_random_interleaving=true|false
   --benchmark_report_aggregates_only=true|false
   --benchmark_out=FILE --benchmark_out_format=json
