@@ -25,8 +25,8 @@ import subprocess
 import sys
 import time
 
-import coroutines
 import budget
+import coroutines
 import echo
 import generators
 import measure
