@@ -129,40 +129,160 @@ def _timeit(report, python):
     return Claim(claim, measured, f"holds for creation only; {consumed}")
 
 
+# Below this, a pool is "no faster than serial": one operation of seconds on a shared machine moves by tens of %.
+NO_FASTER = 1.2
+GIL_CLAIM = (
+    "the futures notes (their WORK_LIST 100, 1,000, 10,000, 100,000, 100,000,000, each entry summed by a "
+    "generator expression): threads do not speed up CPU-bound Python, because of the GIL; processes do"
+)
+
+
+@dataclass
+class PoolFigures:
+    """One work list's measurements: median time per operation (ns) and how many repetitions each rests on."""
+
+    list_name: str
+    serial: float
+    threads: float
+    processes: float
+    repetitions: tuple  # (serial, threads, processes)
+    workers: int
+    bound: float = None  # the most speedup the list allows the workers (the track's speedup_bound), if known
+
+    @property
+    def thread_speedup(self):
+        return self.serial / self.threads
+
+    @property
+    def process_speedup(self):
+        return self.serial / self.processes
+
+
+def gil_verdict(seed: PoolFigures, balanced: PoolFigures = None, cpus: int = None, load: float = None) -> str:
+    """The answer to GIL_CLAIM from the seed list's figures (and the balanced list's, where the seed list's
+    shape cannot show a speedup): 'confirmed', 'contradicted' or why it cannot be answered, per half. A
+    process pool no faster than serial is not evidence against the claim when the machine's load (1-minute
+    average as the python track started) left fewer CPUs free than it has workers."""
+    if cpus is not None and cpus < 2:
+        return (
+            f"not answered: this machine has {cpus} CPU, so no pool can run two workers at once "
+            "(threads and processes alike)"
+        )
+    busy = None
+    if cpus is not None and load is not None and cpus - load < seed.workers - 0.5:  # over half a CPU short
+        busy = (
+            f"not answered, the machine was busy (load {load:.2f} on {cpus} CPUs left fewer than "
+            f"{seed.workers} free)"
+        )
+    # Threads no faster than serial say something only where the workers could have run at once.
+    parallel_shown = any(f is not None and f.process_speedup >= NO_FASTER for f in (seed, balanced))
+    if seed.thread_speedup < NO_FASTER:
+        verdict = busy if busy and not parallel_shown else "confirmed"
+        threads = f"threads: {verdict} ({seed.thread_speedup:.2f}x serial)"
+    else:
+        threads = f"threads: contradicted ({seed.thread_speedup:.2f}x faster than serial)"
+    if seed.process_speedup >= NO_FASTER:
+        processes = f"processes: confirmed ({seed.process_speedup:.2f}x)"
+    elif seed.bound is not None and seed.bound < NO_FASTER:
+        processes = (
+            f"processes: not answerable with the seed's list ({seed.process_speedup:.2f}x, and no pool can beat "
+            f"{seed.bound:.3f}x on it: its last entry is nearly all the work)"
+        )
+        if balanced is None:
+            processes += "; list=balanced, its total in equal entries, was not measured"
+        elif balanced.process_speedup >= NO_FASTER:
+            processes += (
+                f"; with the same total in equal entries (list=balanced) confirmed, " f"{balanced.process_speedup:.2f}x"
+            )
+        else:
+            processes += (
+                f"; with the same total in equal entries (list=balanced) {busy or 'contradicted too'}, "
+                f"{balanced.process_speedup:.2f}x"
+            )
+    else:
+        processes = f"processes: {busy or 'contradicted'} ({seed.process_speedup:.2f}x serial"
+        processes += f", though the list allows {seed.bound:.2f}x)" if seed.bound else ")"
+    return f"{threads}; {processes}"
+
+
+def _pool_figures(report, list_name):
+    """(PoolFigures, None) for the list at the most workers both pools were measured with, or (None, why not)."""
+    serial = _find(report, "parallelism", "cpu_sum", "py_serial", list=list_name, workers=1)
+    pools = {}
+    for bench in report.current:
+        if (bench.family, bench.workload) == ("parallelism", "cpu_sum") and dict(bench.params).get("list") == list_name:
+            if bench.impl in ("py_thread_pool", "py_process_pool") and not bench.failed:
+                pools.setdefault(int(dict(bench.params).get("workers", 0)), {})[bench.impl] = bench
+    both = [w for w, found in pools.items() if w >= 2 and len(found) == 2]
+    if not serial or not both:
+        failed = [
+            f"{b.impl}/workers:{dict(b.params).get('workers')}: {b.error}"
+            for b in report.current
+            if (b.family, b.workload, dict(b.params).get("list")) == ("parallelism", "cpu_sum", list_name)
+            and b.impl.startswith(PY_PREFIX)
+            and b.failed
+        ]
+        return None, (
+            f"list={list_name} needs py_serial and both pools at 2 or more workers"
+            + (f" ({'; '.join(failed)})" if failed else " (not in this run)")
+        )
+    workers = max(both)
+    threads, procs = pools[workers]["py_thread_pool"], pools[workers]["py_process_pool"]
+    trio = (serial, threads, procs)
+    return (
+        PoolFigures(
+            list_name,
+            serial.value("time_ns"),
+            threads.value("time_ns"),
+            procs.value("time_ns"),
+            tuple(b.count() for b in trio),
+            workers,
+            procs.value("speedup_bound"),
+        ),
+        None,
+    )
+
+
+def _machine(report, bench_source):
+    """(CPUs, 1-minute load average as the python track started), each None where the file does not say."""
+    try:
+        results = report.files[bench_source]
+    except IndexError:
+        return None, None
+    own = ((results.meta or {}).get("family_contexts") or {}).get("python") or {}
+    cpus, load = own.get("num_cpus", results.context.get("num_cpus")), None
+    text = own.get("load_avg_at_start", results.context.get("load_avg_at_start"))
+    try:
+        cpus = int(cpus) if cpus is not None else None
+        load = float(str(text).split()[0]) if text else None
+    except (TypeError, ValueError):
+        load = None
+    return cpus, load
+
+
+def _describe(figures: PoolFigures) -> str:
+    reps = sorted(set(figures.repetitions))
+    times = "one repetition each" if reps == [1] else f"median of {'/'.join(map(str, figures.repetitions))} repetitions"
+    bound = f"; the list allows at most {figures.bound:.3f}x" if figures.bound else ""
+    return (
+        f"list={figures.list_name}, {figures.workers} workers, time per operation ({times}): serial "
+        f"{_t(figures.serial)}, thread pool {_t(figures.threads)} (speedup {figures.thread_speedup:.2f}x), "
+        f"process pool {_t(figures.processes)} (speedup {figures.process_speedup:.2f}x){bound}"
+    )
+
+
 def _gil(report, python):
-    claim = (
-        "two CPU-bound operations on two threads run sequentially in Python (no benefit); "
-        "CPU-bound work calls for parallelism (processes)"
-    )
-    parts, verdicts = [], []
-    for list_name in ("small", "balanced", "seed"):
-        serial = _find(report, "parallelism", "cpu_sum", "py_serial", list=list_name, workers=1)
-        threads = _find(report, "parallelism", "cpu_sum", "py_thread_pool", list=list_name, workers=2)
-        procs = _find(report, "parallelism", "cpu_sum", "py_process_pool", list=list_name, workers=2)
-        if not serial or not threads or not procs:
-            continue
-        s, t, p = serial.value("time_ns"), threads.value("time_ns"), procs.value("time_ns")
-        parts.append(
-            f"list={list_name}: serial {_t(s)}, 2 threads {_t(t)} (speedup {s / t:.2f}x), "
-            f"2 processes {_t(p)} (speedup {s / p:.2f}x)"
-        )
-        verdicts.append(s / t < 1.2 and s / p > 1.2)
-    if not parts:
-        return Claim(
-            claim,
-            "not measured in this run (needs cpu_sum py_serial, py_thread_pool and py_process_pool "
-            "with workers=2; list=seed and list=balanced are skipped in short profiles)",
-            "not measured",
-        )
-    verdict = (
-        "holds"
-        if all(verdicts)
-        else (
-            "threads give no speedup; processes could not show theirs here "
-            "(CPUs busy or list dominated by one entry)"
-        )
-    )
-    return Claim(claim, f"{python}: " + "; ".join(parts), verdict)
+    seed, why = _pool_figures(report, "seed")
+    if seed is None:
+        return Claim(GIL_CLAIM, f"not measured in this run: {why}", "not answered")
+    balanced, _ = _pool_figures(report, "balanced")
+    serial = _find(report, "parallelism", "cpu_sum", "py_serial", list="seed", workers=1)
+    cpus, load = _machine(report, serial.source)
+    machine = (f", {cpus} CPUs" if cpus else "") + (f", load {load:.2f} at the start" if load is not None else "")
+    measured = f"{python}{machine}: " + _describe(seed)
+    if balanced is not None:
+        measured += "; " + _describe(balanced)
+    return Claim(GIL_CLAIM, measured, gil_verdict(seed, balanced, cpus, load))
 
 
 def _switch(report, python):

@@ -191,6 +191,13 @@ REGISTRY = _counters(
     ("speedup", "speedup", RATIO, HIGHER, "cpu_sum: serial_ns / parallel_ns (like with like; ~1 for one worker)"),
     ("efficiency", "parallel efficiency", RATIO, HIGHER, "cpu_sum: speedup / workers"),
     (
+        "speedup_bound",
+        "speedup bound",
+        RATIO,
+        NEITHER,
+        "cpu_sum (python track): the most speedup the work list allows its workers, total work / busiest worker's",
+    ),
+    (
         "pss_per_worker_bytes",
         "PSS per idle worker",
         BYTES,

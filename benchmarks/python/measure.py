@@ -3,7 +3,8 @@
 Order: a warm-up operation (checksum checked), memory probes outside the timed loop (tracemalloc for
 heap_peak_bytes, then /proc/self/clear_refs + VmHWM for rss_peak_bytes), the timed loop per repetition
 (getrusage of self and children at its edges: ctx_voluntary, ctx_involuntary per operation), and a
-bounded latency pass (each operation timed alone) where an operation is long against a clock read.
+bounded latency pass (each operation timed alone) where an operation is long against a clock read. An
+operation too long for the profile (budget.py) is timed once, with the resident-set probe around it.
 """
 import math
 import platform
@@ -108,31 +109,41 @@ def latency(operation, budget_seconds, warm_ns):
 
 
 class Prepared:
-    """A benchmark set up, warmed and probed, ready for its repetitions."""
+    """A benchmark set up, warmed and probed, ready for its repetitions; or, planned `once` (budget.py), set up
+    for its one repetition of one operation, the resident-set probe taken around that operation."""
 
-    def __init__(self, bench, min_time, latency_seconds):
+    def __init__(self, bench, min_time, latency_seconds, plan=None):
         self.bench = bench
+        self.once = bool(plan and plan.once)
         self.operation, self.close = bench.setup()
         try:
+            self.memory = {}
+            if bench.extra:
+                self.memory.update({k: float(v) for k, v in bench.extra().items()})
+            if self.once:
+                self.iterations = 1
+                self.latency = {}
+                self.label = f"{INTERPRETER}; {plan.why_once(min_time)}"
+                return
             started = time.perf_counter_ns()
             _check(bench, self.operation())
             warm_ns = max(1, time.perf_counter_ns() - started)
             # Google Benchmark's choice: enough iterations to fill the minimum time, at least one.
             self.iterations = max(1, min(1_000_000_000, math.ceil(min_time * 1e9 / warm_ns)))
-            self.memory = {}
-            peak = heap_peak(self.operation)
-            self.memory["heap_peak_bytes"] = float(peak)
+            notes = []
+            if plan is None or plan.heap_probe:
+                self.memory["heap_peak_bytes"] = float(heap_peak(self.operation))
+            else:
+                notes.append("heap peak: not probed (one operation under tracemalloc would take too long)")
             rss = rss_peak(self.operation)
             if rss is not None:
                 self.memory["rss_peak_bytes"] = float(rss)
-            if bench.extra:
-                self.memory.update({k: float(v) for k, v in bench.extra().items()})
             self.latency, why = (
                 latency(self.operation, latency_seconds, warm_ns)
                 if bench.latency
                 else ({}, "latency: mean only (one operation is many units of work)")
             )
-            self.label = INTERPRETER + ("; " + why if why else "")
+            self.label = "; ".join([INTERPRETER] + notes + ([why] if why else []))
         except BaseException:
             self.close()
             raise
@@ -140,6 +151,8 @@ class Prepared:
     def repetition(self):
         """One timed loop: (real_ns per op, cpu_ns per op, counters)."""
         operation, expected, iterations = self.operation, self.bench.expected, self.iterations
+        probing = self.once and _reset_hwm()
+        rss_before = _vm("VmRSS") if probing else None
         wrong = None
         vol0, invol0 = _rusage()
         cpu0 = time.process_time_ns()
@@ -151,6 +164,7 @@ class Prepared:
         elapsed = time.perf_counter_ns() - started
         cpu = time.process_time_ns() - cpu0
         vol1, invol1 = _rusage()
+        rss_after = _vm("VmHWM") if probing else None
         if wrong is not None:
             _check(self.bench, wrong)
         real = elapsed / iterations
@@ -159,6 +173,8 @@ class Prepared:
             "ctx_involuntary": (invol1 - invol0) / iterations,
             "items_per_second": self.bench.items * iterations / (elapsed / 1e9) if elapsed else 0.0,
         }
+        if rss_before is not None and rss_after is not None:
+            counters["rss_peak_bytes"] = float(max(0, rss_after - rss_before))
         counters.update(self.memory)
         return real, cpu / iterations, counters
 

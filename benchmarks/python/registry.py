@@ -14,6 +14,9 @@ class Benchmark:
     items: int  # items per operation, for items_per_second
     # (min_time) -> None, or why this benchmark does not run with that minimum time ("skipped: " is added)
     skip: Optional[Callable] = None
+    # () -> seconds one operation is expected to take, for operations that may be too long for a profile's
+    # repetitions (budget.py decides: as usual, once, or skipped); None: short
+    estimate: Optional[Callable] = None
     latency: bool = True  # a per-operation latency pass makes sense (one operation is one unit of work)
     # () -> {counter: value}: extra facts measured once, outside the timed loop (e.g. object_bytes)
     extra: Optional[Callable] = None
@@ -49,19 +52,3 @@ def no_close():
 def simple(operation):
     """setup for an operation that needs nothing prepared."""
     return lambda: (operation, no_close)
-
-
-def budget_skip(estimate_seconds: Callable, what: str):
-    """A skip rule: an operation estimated longer than the profile allows (10 x min_time, at least 0.3 s)."""
-
-    def rule(min_time):
-        budget = max(0.3, 10 * min_time)
-        estimate = estimate_seconds()
-        if estimate > budget:
-            return (
-                f"{what}: ~{estimate:.2f} s per operation against a {budget:.2f} s budget "
-                f"(10 x --benchmark_min_time); run with --profile full"
-            )
-        return None
-
-    return rule

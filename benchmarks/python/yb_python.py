@@ -6,7 +6,8 @@ workloads, speaking the Google Benchmark command line the other families speak.
   --benchmark_list_tests                 the names --benchmark_filter selects
   --benchmark_filter=RE                  a regular expression searched in each name ('-RE' negates)
   --benchmark_min_time=S                 seconds per repetition's timed loop (at least one operation)
-  --benchmark_repetitions=N              repetitions; N > 1 adds _mean/_median/_stddev/_cv aggregates
+  --benchmark_repetitions=N              repetitions; N > 1 adds _mean/_median/_stddev/_cv aggregates (an
+                                         operation too long for the profile gets one: budget.py)
   --benchmark_enable_random_interleaving=true|false
   --benchmark_report_aggregates_only=true|false
   --benchmark_out=FILE --benchmark_out_format=json
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import time
 
+import budget
 import coroutines
 import echo
 import generators
@@ -207,7 +209,7 @@ def run(options, chosen):
             print(progress.line(bench.name, status), flush=True)
 
     for bench, _ in slots:
-        if bench.name in errors:
+        if bench.name in errors or remaining[bench.name] == 0:  # errored, or measured once and done
             continue
         if options["progress"]:
             print(progress.line(bench.name, progress.RUNNING), flush=True)
@@ -215,9 +217,11 @@ def run(options, chosen):
         try:
             if bench.name not in prepared:
                 reason = bench.skip(options["min_time"]) if bench.skip else None
+                plan = budget.plan(bench.estimate, options["min_time"], f"{bench.items:,} items per operation")
+                reason = reason or plan.skip
                 if reason:
                     raise measure.ChecksumMismatch("skipped: " + reason)
-                prepared[bench.name] = measure.Prepared(bench, options["min_time"], options["latency_seconds"])
+                prepared[bench.name] = measure.Prepared(bench, options["min_time"], options["latency_seconds"], plan)
             ready = prepared[bench.name]
             real, cpu, counters = ready.repetition()
             rep_index = len(entries[bench.name])
@@ -227,7 +231,7 @@ def run(options, chosen):
                 measure.iteration_entry(
                     bench,
                     index[bench.name],
-                    options["repetitions"],
+                    1 if ready.once else options["repetitions"],
                     rep_index,
                     ready.iterations,
                     real,
@@ -246,7 +250,8 @@ def run(options, chosen):
         finally:
             signal.alarm(0)
         remaining[bench.name] -= 1
-        if bench.name in errors or remaining[bench.name] == 0:
+        once = bench.name in prepared and prepared[bench.name].once
+        if bench.name in errors or remaining[bench.name] == 0 or once:
             remaining[bench.name] = 0
             finish(bench)
 
