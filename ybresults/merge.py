@@ -8,7 +8,8 @@ PER_EXECUTABLE = ("executable", "date", "load_avg")
 def merge(outputs: dict, metadata: dict, stops: dict = None) -> dict:
     """{family: Google Benchmark document} and the run's metadata -> one document: the first context, every
     benchmark, and the `yieldbench` block (metadata, schema and yieldbench versions, per-benchmark noise);
-    `stops` says why sampling each benchmark stopped ({run_name: noise.STOP_REASONS key}), where the run knows."""
+    `stops` says how sampling each benchmark ended ({run_name: {"stop": a noise.STOP_REASONS key, "seconds": of
+    calls}}), where the run knows."""
     merged = {"context": {}, "benchmarks": [], "yieldbench": {}}
     differing = {}
     for family, output in outputs.items():
@@ -44,7 +45,7 @@ def merge(outputs: dict, metadata: dict, stops: dict = None) -> dict:
 
 def noise_of(benchmarks: list, stops: dict = None) -> dict:
     """run_name -> noise verdict over the real times of its repetitions (errored ones left out), with the number
-    of processes they came from and, where `stops` has it, why sampling stopped."""
+    of processes they came from and, where `stops` has it, why sampling stopped and the seconds it took."""
     times, processes = {}, {}
     for entry in benchmarks:
         if entry.get("run_type", "iteration") == "iteration" and not entry.get("error_occurred"):
@@ -54,4 +55,6 @@ def noise_of(benchmarks: list, stops: dict = None) -> dict:
                 times.setdefault(name, []).append(float(value))
                 processes.setdefault(name, set()).add(entry.get("process_index", 0))
     stops = stops or {}
-    return {name: noise.verdict(values, len(processes[name]), stops.get(name)) for name, values in times.items()}
+    return {
+        name: {**noise.verdict(values, len(processes[name])), **stops.get(name, {})} for name, values in times.items()
+    }

@@ -65,8 +65,8 @@ def relative_half_width(values: list):
     return (interval[1] - interval[0]) / 2 / abs(median) if median else None
 
 
-def verdict(values: list, processes: int = None, stop: str = None) -> dict:
-    """{repetitions, cv, unstable, ci, ci_confidence[, processes][, stop]}: repetitions is the number of
+def verdict(values: list, processes: int = None) -> dict:
+    """{repetitions, cv, unstable, ci, ci_confidence[, processes]}: repetitions is the number of
     samples, ci the median's relative half-interval; cv, unstable and ci are None with one sample."""
     spread = cv(values)
     interval = median_interval(values)
@@ -79,8 +79,6 @@ def verdict(values: list, processes: int = None, stop: str = None) -> dict:
     }
     if processes is not None:
         found["processes"] = processes
-    if stop is not None:
-        found["stop"] = stop
     return found
 
 

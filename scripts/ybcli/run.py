@@ -267,7 +267,7 @@ def _run_suite(opts: Options) -> int:
         interrupted = interruption.signal_name
         for run in runs:
             for name in planned[run.family]:
-                stops.setdefault(name, "interrupted")
+                stops.setdefault(name, {"stop": "interrupted", "seconds": round(run.seconds.get(name, 0.0), 3)})
 
     outputs = {run.family: run.output() for run in runs if run.output() is not None}
     failures = [failure for run in runs for failure in run.failures]

@@ -72,8 +72,8 @@ class _ProcessCalls:
         self.shown, self.status = shown, {}
 
     def finished(self, name: str, status: str) -> None:
-        if status != progress.RUNNING:
-            self.status.setdefault(name, status)  # the first end says it: a restart may report it again
+        if status != progress.RUNNING and self.status.get(name, progress.OK) == progress.OK:
+            self.status[name] = status  # any call that went wrong says it
         self.shown.sampled(name, status)
 
 
@@ -91,7 +91,8 @@ def sample_family(
     readings: list = None,
 ) -> None:
     """Samples `planned` over processes of `executable` until each stops; `stops` gets each benchmark's
-    reason as it stops (what is still sampling when Interrupted propagates has none). Every entry carries its
+    {"stop": reason, "seconds": of its calls} as it stops (what is still sampling when Interrupted propagates
+    has none). Every entry carries its
     process as process_index. `meter`'s reading after each process goes to `readings`."""
     samples = {name: [] for name in planned}
     processes = {name: set() for name in planned}
@@ -141,7 +142,7 @@ def sample_family(
             if reason is None:
                 still.append(name)
                 continue
-            stops[name] = reason
+            stops[name] = {"stop": reason, "seconds": round(run.seconds.get(name, 0.0), 3)}
             note = "" if reason in ("failed", "skipped") else f"{len(samples[name])} samples, {reason}"
             shown.finished(name, status, note)
         active, index = still, index + 1

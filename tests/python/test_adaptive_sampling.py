@@ -3,7 +3,6 @@ processes with the real supervisor and a stand-in family executable, CPU pinning
 readings, and the progress line's time left."""
 import json
 import os
-import pathlib
 import sys
 import textwrap
 
@@ -58,11 +57,13 @@ def test_noise_entries_say_samples_processes_and_the_stop_reason():
         {"name": "f/w/a/n:1", "run_name": "f/w/a/n:1", "run_type": "iteration", "real_time": t, "process_index": p}
         for t, p in ((100.0, 0), (101.0, 0), (100.5, 1), (99.5, 1))
     ]
-    verdict = ybresults.merge({"f": {"benchmarks": entries}}, {}, {"f/w/a/n:1": "ci-target"})["yieldbench"]["noise"]
+    verdict = ybresults.merge({"f": {"benchmarks": entries}}, {}, {"f/w/a/n:1": {"stop": "ci-target", "seconds": 0.5}})[
+        "yieldbench"
+    ]["noise"]
     entry = verdict["f/w/a/n:1"]
     assert (entry["repetitions"], entry["processes"], entry["stop"], entry["unstable"]) == (4, 2, "ci-target", False)
     assert entry["ci"] == pytest.approx(0.75 / 100.25)
-    assert entry["ci_confidence"] == pytest.approx(0.875)
+    assert entry["ci_confidence"] == pytest.approx(0.875) and entry["seconds"] == 0.5
 
 
 # --- the loop over processes, with the real supervisor ---------------------------------------------------------
@@ -107,7 +108,11 @@ def test_stable_stops_early_noisy_runs_to_its_budget_over_several_processes(fake
     shown = Progress(2, {"f": 2}, QUICKISH.min_processes, 0.1)
     sample_family(family, fake_family, planned, [], QUICKISH, 30, tmp_path, shown, stops)
 
-    assert stops == {"f/w/stable/n:1": "ci-target", "f/w/noisy/n:1": "max-samples"}
+    assert {name: stop["stop"] for name, stop in stops.items()} == {
+        "f/w/stable/n:1": "ci-target",
+        "f/w/noisy/n:1": "max-samples",
+    }
+    assert all(stop["seconds"] >= 0 for stop in stops.values())
     entries = family.output()["benchmarks"]
     processes = {name: sorted({e["process_index"] for e in entries if e["run_name"] == name}) for name in planned}
     assert processes == {"f/w/stable/n:1": [0, 1], "f/w/noisy/n:1": [0, 1, 2, 3]}
