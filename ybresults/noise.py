@@ -3,8 +3,12 @@ that `yieldbench run` samples each benchmark toward."""
 import math
 import statistics
 
-# A benchmark whose samples vary more than this (coefficient of variation of real time, over every sample of
-# every process) is marked UNSTABLE: differences from other runs below this size are not evidence.
+# A benchmark whose median is not known to within this (half its confidence interval, relative to it, over
+# every sample of every process) is marked UNSTABLE: differences from other runs below this size are not
+# evidence. More samples narrow the interval, so a noisy benchmark that sampled to its budget may still be
+# trusted; the coefficient of variation (the spread of one sample) is shown beside it.
+UNSTABLE_CI = 0.05
+# Files written before the interval was recorded are judged by their coefficient of variation, at the same limit.
 UNSTABLE_CV = 0.05
 
 # The confidence the median's interval is drawn at; with fewer than 6 samples no order statistics reach it
@@ -68,13 +72,13 @@ def relative_half_width(values: list):
 def verdict(values: list, processes: int = None) -> dict:
     """{repetitions, cv, unstable, ci, ci_confidence[, processes]}: repetitions is the number of
     samples, ci the median's relative half-interval; cv, unstable and ci are None with one sample."""
-    spread = cv(values)
+    spread, half_width = cv(values), relative_half_width(values)
     interval = median_interval(values)
     found = {
         "repetitions": len(values),
         "cv": spread,
-        "unstable": None if spread is None else spread > UNSTABLE_CV,
-        "ci": relative_half_width(values),
+        "unstable": None if half_width is None else half_width > UNSTABLE_CI,
+        "ci": half_width,
         "ci_confidence": None if interval is None else interval[2],
     }
     if processes is not None:
@@ -83,7 +87,9 @@ def verdict(values: list, processes: int = None) -> dict:
 
 
 def text(noise) -> str:
-    """'cv 1.2% ok', 'cv 7.0% UNSTABLE' or '1 rep'."""
+    """'cv 1.2% ±0.8% ok', 'cv 9.0% ±7.0% UNSTABLE' (the spread of one sample, then how well the median is
+    known), 'cv 7.0% UNSTABLE' for a file without the interval, or '1 rep'."""
     if not noise or not isinstance(noise.get("cv"), (int, float)):
         return "1 rep"
-    return f"cv {100 * noise['cv']:.1f}% {'UNSTABLE' if noise.get('unstable') else 'ok'}"
+    interval = f" ±{100 * noise['ci']:.1f}%" if isinstance(noise.get("ci"), (int, float)) else ""
+    return f"cv {100 * noise['cv']:.1f}%{interval} {'UNSTABLE' if noise.get('unstable') else 'ok'}"

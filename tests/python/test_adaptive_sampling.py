@@ -66,6 +66,16 @@ def test_noise_entries_say_samples_processes_and_the_stop_reason():
     assert entry["ci_confidence"] == pytest.approx(0.875) and entry["seconds"] == 0.5
 
 
+def test_unstable_means_the_median_is_not_known_to_five_percent():
+    few = [100.0, 112.0, 90.0, 108.0]
+    many = [100.0, 112.0, 90.0, 101.0, 99.0, 101.0, 100.5, 99.5, 100.2, 99.8, 111.0, 91.0]
+    assert noise.cv(few) > noise.UNSTABLE_CV and noise.cv(many) > noise.UNSTABLE_CV, "both spread beyond 5%"
+    assert noise.verdict(few)["unstable"] is True, "four samples: the whole range, ±11%"
+    assert noise.verdict(many)["unstable"] is False, "twelve: the 3rd to the 10th, ±1%"
+    assert noise.text(noise.verdict(many)) == f"cv {100 * noise.cv(many):.1f}% ±1.0% ok"
+    assert noise.text({"cv": 0.07, "unstable": True}) == "cv 7.0% UNSTABLE", "older files: no interval"
+
+
 # --- the loop over processes, with the real supervisor ---------------------------------------------------------
 
 # A stand-in family executable: Google Benchmark's JSON and the progress lines for the benchmarks its filter
