@@ -37,8 +37,8 @@ PROFILES = {
         "the whole run path in seconds; numbers are not meant to be read",
     ),
     "quick": Profile(
-        0.025,
-        Sampling(per_process=3, min_processes=2, max_samples=12, max_seconds=1.0, target=0.02),
+        0.02,
+        Sampling(per_process=2, min_processes=2, max_samples=8, max_seconds=1.0, target=0.02),
         3,
         0.03,
         False,
@@ -47,7 +47,7 @@ PROFILES = {
     ),
     "full": Profile(
         0.1,
-        Sampling(per_process=5, min_processes=2, max_samples=30, max_seconds=6.0, target=0.01),
+        Sampling(per_process=4, min_processes=2, max_samples=24, max_seconds=6.0, target=0.01),
         9,
         0.2,
         True,
