@@ -129,7 +129,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--profile",
         choices=PROFILES,
         default="quick",
-        help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()),
+        help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()).replace("%", "%%"),
     )
     parser.add_argument(
         "--repetitions",

@@ -3,6 +3,8 @@ processes with the real supervisor and a stand-in family executable, CPU pinning
 readings, and the progress line's time left."""
 import json
 import os
+import pathlib
+import subprocess
 import sys
 import textwrap
 
@@ -238,3 +240,36 @@ def test_progress_says_the_time_left_for_the_run_and_the_family(capsys, monkeypa
     line = capsys.readouterr().out.splitlines()[-1]
     # 3 units done in 9 s: 3 s a unit; a has 1 unit left, b its 4.
     assert line == "[1/4]     9.0s  a/1  6 samples, ci-target  ~15s left (a ~3s)"
+
+
+# --- as a user runs it ---------------------------------------------------------------------------------------
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_a_quick_run_samples_over_two_processes_pinned_and_says_why_each_stopped(tmp_path):
+    cpu = max(os.sched_getaffinity(0))
+    done = subprocess.run(
+        [str(REPO_ROOT / "scripts" / "yieldbench"), "run", "--profile", "quick", "--family", "generators"]
+        + ["--filter", "sum_plus_one/iterator/n:1000$", "--cpus", str(cpu), "--wait", "0", "--history", "off"]
+        + ["--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO_ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    document = json.loads((tmp_path / "latest" / "results.json").read_text())
+    meta, context = document["yieldbench"], document["context"]
+    assert meta["cpus"] == [cpu] and meta["sampling"] == run.PROFILES["quick"].sampling.record()
+    verdict = meta["noise"]["generators/sum_plus_one/iterator/n:1000"]
+    sampling = run.PROFILES["quick"].sampling
+    assert verdict["processes"] >= 2 and sampling.per_process * 2 <= verdict["repetitions"] <= sampling.max_samples
+    assert verdict["stop"] in ("ci-target", "max-samples", "max-seconds") and verdict["seconds"] > 0
+    entries = [e for e in document["benchmarks"] if e["run_type"] == "iteration"]
+    assert sorted({e["process_index"] for e in entries}) == list(range(verdict["processes"]))
+    assert isinstance(context["yb_busy"], bool) and "before_others_cpus" in context["yb_load"]
+    progress = [line for line in done.stdout.splitlines() if line.startswith("[")]
+    assert len(progress) == 1 and f"{verdict['repetitions']} samples, {verdict['stop']}" in progress[0]
+    assert " left (generators ~" in progress[0]
+    assert "generators: process 2 of 2 to 4" in done.stdout
