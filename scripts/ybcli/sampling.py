@@ -112,6 +112,7 @@ def sample_family(
         )
         if meter is not None and readings is not None:
             readings.append(meter.reading())
+        sampled_now = set()
         for document in run.documents[documents:]:
             for entry in document.get("benchmarks", []):
                 entry["process_index"] = index
@@ -124,6 +125,7 @@ def sample_family(
                 ):
                     samples[name].append(float(entry["real_time"]))
                     processes[name].add(index)
+                    sampled_now.add(name)
         failed = {
             failure["benchmark"]: failure["reason"] for failure in run.failures[failures:] if "benchmark" in failure
         }
@@ -131,6 +133,8 @@ def sample_family(
         still = []
         for name in active:
             status = failed.get(name) or calls.status.get(name)
+            if status is None and name in sampled_now:
+                status = progress.OK  # its results say it ran, whatever its progress lines said
             if status is None and family_failed:
                 status = "the family's executable failed (see the run's failures)"
             if status is not None and status != progress.OK:
