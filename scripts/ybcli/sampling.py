@@ -68,13 +68,15 @@ def stop_reason(samples: list, processes: int, seconds: float, sampling: Samplin
 class _ProcessCalls:
     """The supervisor's view of one process: the last status of each benchmark, passed on to the progress."""
 
-    def __init__(self, shown):
-        self.shown, self.status = shown, {}
+    def __init__(self, shown, ended=None):
+        self.shown, self.status, self.ended = shown, {}, ended
 
     def finished(self, name: str, status: str) -> None:
         if status != progress.RUNNING and self.status.get(name, progress.OK) == progress.OK:
             self.status[name] = status  # any call that went wrong says it
         self.shown.sampled(name, status)
+        if status != progress.RUNNING and self.ended is not None:
+            self.ended(name, status)
 
 
 def sample_family(
@@ -100,7 +102,24 @@ def sample_family(
     while active:
         repetitions = max(sampling.next_repetitions(len(samples[name])) for name in active)
         shown.start_process(run.family, index, active, f" of {sampling.min_processes} to {sampling.max_processes}")
-        calls = _ProcessCalls(shown)
+
+        def certain(name: str, status: str, taken: int = repetitions) -> None:
+            """A benchmark whose stop is certain as its call ends (it failed or was skipped, or this process
+            brings it to its most samples) is said at once, not when its process ends."""
+            if name in stops or name not in samples:
+                return
+            if status != progress.OK:
+                reason = "skipped" if status.startswith(progress.SKIPPED) else "failed"
+            elif len(samples[name]) + taken >= sampling.max_samples:
+                reason = "repetitions" if sampling.target is None else "max-samples"
+            else:
+                return
+            stops[name] = {"stop": reason, "seconds": 0.0}
+            shown.finished(
+                name, status, "" if status != progress.OK else f"{len(samples[name]) + taken} samples, {reason}"
+            )
+
+        calls = _ProcessCalls(shown, certain)
         documents, failures = len(run.documents), len(run.failures)
         run.run(
             executable,
@@ -132,6 +151,9 @@ def sample_family(
         family_failed = any("benchmark" not in failure for failure in run.failures[failures:])
         still = []
         for name in active:
+            if name in stops:  # said as its call ended
+                stops[name]["seconds"] = round(run.seconds.get(name, 0.0), 3)
+                continue
             status = failed.get(name) or calls.status.get(name)
             if status is None and name in sampled_now:
                 status = progress.OK  # its results say it ran, whatever its progress lines said
