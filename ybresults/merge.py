@@ -1,5 +1,5 @@
 """One results document from the outputs of several family executables."""
-from . import items, noise, schema, strict
+from . import items, names, noise, schema, strict
 
 # Context keys that differ between the executables of one run without saying anything about it.
 PER_EXECUTABLE = ("executable", "date", "load_avg")
@@ -56,5 +56,6 @@ def noise_of(benchmarks: list, stops: dict = None) -> dict:
                 processes.setdefault(name, set()).add(entry.get("process_index", 0))
     stops = stops or {}
     return {
-        name: {**noise.verdict(values, len(processes[name])), **stops.get(name, {})} for name, values in times.items()
+        name: {**noise.verdict(values, len(processes[name])), **stops.get(name, stops.get(names.plain_name(name), {}))}
+        for name, values in times.items()
     }

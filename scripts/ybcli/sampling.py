@@ -7,7 +7,7 @@ between processes (address-space layout, frequency, neighbours) is real noise th
 import math
 from dataclasses import asdict, dataclass
 
-from ybresults import noise, progress
+from ybresults import names, noise, progress
 
 from .supervisor import FamilyRun
 
@@ -72,6 +72,7 @@ class _ProcessCalls:
         self.shown, self.status, self.ended = shown, {}, ended
 
     def finished(self, name: str, status: str) -> None:
+        name = names.plain_name(name)  # as planned: without the /threads:N Google Benchmark appends
         if status != progress.RUNNING and self.status.get(name, progress.OK) == progress.OK:
             self.status[name] = status  # any call that went wrong says it
         self.shown.sampled(name, status)
@@ -135,7 +136,7 @@ def sample_family(
         for document in run.documents[documents:]:
             for entry in document.get("benchmarks", []):
                 entry["process_index"] = index
-                name = entry.get("run_name", entry.get("name"))
+                name = names.plain_name(entry.get("run_name", entry.get("name")) or "")
                 if (
                     name in samples
                     and entry.get("run_type", "iteration") == "iteration"

@@ -258,7 +258,8 @@ def _supervise(command, stderr, budget_seconds, shown, environment=None, cpus=No
         status, culprit, timed_out, spent = _watch(child, stderr, budget_seconds, shown)
         if seconds is not None:
             for name, used in spent.items():
-                seconds[name] = seconds.get(name, 0.0) + used
+                plain = names.plain_name(name)  # as planned: without the /threads:N Google Benchmark appends
+                seconds[plain] = seconds.get(plain, 0.0) + used
         return status, culprit, timed_out
     finally:
         os.close(watch_write)

@@ -81,20 +81,23 @@ def test_unstable_means_the_median_is_not_known_to_five_percent():
 # --- the loop over processes, with the real supervisor ---------------------------------------------------------
 
 # A stand-in family executable: Google Benchmark's JSON and the progress lines for the benchmarks its filter
-# names; `stable` always takes 100 ns, `noisy` anywhere from 50 to 150; its CPUs go to a file per process.
+# names; `stable` and `threaded` (reported with Google Benchmark's /threads:2) always take 100 ns, `noisy`
+# anywhere from 50 to 150; its CPUs go to a file per process.
 FAKE = textwrap.dedent(
     """\
     import json, os, random, re, sys
     arguments = dict(a.split("=", 1) for a in sys.argv[1:] if "=" in a)
-    names = [n for n in ("f/w/stable/n:1", "f/w/noisy/n:1") if re.fullmatch(arguments["--benchmark_filter"], n)]
+    names = [n for n in ("f/w/stable/n:1", "f/w/noisy/n:1", "f/w/threaded/n:1")
+             if re.search(arguments["--benchmark_filter"], n)]
     repetitions = int(arguments["--benchmark_repetitions"])
     with open(os.environ["FAKE_CPUS"], "a") as cpus:
         cpus.write(json.dumps(sorted(os.sched_getaffinity(0))) + "\\n")
     entries = []
     for name in names:
+        name += "/threads:2" if "threaded" in name else ""  # as Google Benchmark reports a threaded one
         print("YB_PROGRESS\\t%s\\trunning" % name, flush=True)
         for index in range(repetitions):
-            time = 100.0 if "stable" in name else random.uniform(50, 150)
+            time = random.uniform(50, 150) if "noisy" in name else 100.0
             entries.append({"name": name, "run_name": name, "run_type": "iteration", "repetitions": repetitions,
                             "repetition_index": index, "threads": 1, "iterations": 10, "real_time": time,
                             "cpu_time": time, "time_unit": "ns"})
@@ -115,22 +118,28 @@ def fake_family(tmp_path, monkeypatch):
 
 
 def test_stable_stops_early_noisy_runs_to_its_budget_over_several_processes(fake_family, tmp_path, capsys):
-    planned = ["f/w/stable/n:1", "f/w/noisy/n:1"]
+    planned = ["f/w/stable/n:1", "f/w/noisy/n:1", "f/w/threaded/n:1"]
     family, stops = FamilyRun("f"), {}
-    shown = Progress(2, {"f": 2}, QUICKISH.min_processes, 0.1)
+    shown = Progress(3, {"f": 3}, QUICKISH.min_processes, 0.1)
     sample_family(family, fake_family, planned, [], QUICKISH, 30, tmp_path, shown, stops)
 
     assert {name: stop["stop"] for name, stop in stops.items()} == {
         "f/w/stable/n:1": "ci-target",
         "f/w/noisy/n:1": "max-samples",
+        "f/w/threaded/n:1": "ci-target",
     }
     assert all(stop["seconds"] >= 0 for stop in stops.values())
     entries = family.output()["benchmarks"]
     processes = {name: sorted({e["process_index"] for e in entries if e["run_name"] == name}) for name in planned}
-    assert processes == {"f/w/stable/n:1": [0, 1], "f/w/noisy/n:1": [0, 1, 2, 3]}
+    assert processes == {"f/w/stable/n:1": [0, 1], "f/w/noisy/n:1": [0, 1, 2, 3], "f/w/threaded/n:1": []}
+    merged = ybresults.merge({"f": family.output()}, {}, stops)["yieldbench"]["noise"]
+    assert (
+        merged["f/w/threaded/n:1/threads:2"]["stop"] == "ci-target"
+        and merged["f/w/threaded/n:1/threads:2"]["processes"] == 2
+    )
     assert sum(e["run_name"] == "f/w/noisy/n:1" for e in entries) == QUICKISH.max_samples
     printed = capsys.readouterr().out
-    assert "[1/2]" in printed and "6 samples, ci-target" in printed and "12 samples, max-samples" in printed
+    assert "[1/3]" in printed and "6 samples, ci-target" in printed and "12 samples, max-samples" in printed
     assert "f: process 4 of 2 to 4, 1 benchmark(s) sampling" in printed
 
 
