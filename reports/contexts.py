@@ -31,8 +31,17 @@ def check_same_measure(files: list) -> None:
 
 
 def warnings(files: list) -> list:
-    """One line per context key whose value differs between files that record it."""
+    """One line per file measured on a busy machine (`yb_busy`, scripts/ybcli/machine_load.py), and one per
+    context key whose value differs between files that record it."""
     lines = []
+    for results in files:
+        if results.context.get("yb_busy") is True:
+            load = results.context.get("yb_load")
+            worst = f" ({load['worst']})" if isinstance(load, dict) and isinstance(load.get("worst"), str) else ""
+            lines.append(
+                f"{results.label}: the machine was busy with other work during the run{worst}; "
+                "its numbers are not to be trusted"
+            )
     for key, shown in MACHINE_KEYS.items():
         values = [(results.label, results.context[key]) for results in files if results.context.get(key) is not None]
         if len({str(value) for _, value in values}) > 1:

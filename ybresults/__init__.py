@@ -3,7 +3,7 @@
   names      the benchmark-name grammar (parse, format, Google Benchmark's suffixes, filters)
   counters   the counter registry: name, unit, which direction is better, one line of meaning
   units      unit conversion and formatters
-  noise      the noise limit (UNSTABLE_CV) and verdict
+  noise      the noise limit (UNSTABLE_CI), the verdict and the median's confidence interval
   progress   the progress-line channel between family executables and `yieldbench run`
   schema     schema and yieldbench versions
   document   reading: one-line errors, shape and schema checks, partial-file recovery

@@ -1,13 +1,15 @@
 """One results document from the outputs of several family executables."""
-from . import items, noise, schema, strict
+from . import items, names, noise, schema, strict
 
 # Context keys that differ between the executables of one run without saying anything about it.
 PER_EXECUTABLE = ("executable", "date", "load_avg")
 
 
-def merge(outputs: dict, metadata: dict) -> dict:
+def merge(outputs: dict, metadata: dict, stops: dict = None) -> dict:
     """{family: Google Benchmark document} and the run's metadata -> one document: the first context, every
-    benchmark, and the `yieldbench` block (metadata, schema and yieldbench versions, per-benchmark noise)."""
+    benchmark, and the `yieldbench` block (metadata, schema and yieldbench versions, per-benchmark noise);
+    `stops` says how sampling each benchmark ended ({run_name: {"stop": a noise.STOP_REASONS key, "seconds": of
+    calls}}), where the run knows."""
     merged = {"context": {}, "benchmarks": [], "yieldbench": {}}
     differing = {}
     for family, output in outputs.items():
@@ -36,17 +38,24 @@ def merge(outputs: dict, metadata: dict) -> dict:
         "version": schema.VERSION,
         **metadata,
         "family_contexts": differing,
-        "noise": noise_of(merged["benchmarks"]),
+        "noise": noise_of(merged["benchmarks"], stops),
     }
     return strict.upgrade(merged)
 
 
-def noise_of(benchmarks: list) -> dict:
-    """run_name -> noise verdict over the real times of its repetitions (errored ones left out)."""
-    times = {}
+def noise_of(benchmarks: list, stops: dict = None) -> dict:
+    """run_name -> noise verdict over the real times of its repetitions (errored ones left out), with the number
+    of processes they came from and, where `stops` has it, why sampling stopped and the seconds it took."""
+    times, processes = {}, {}
     for entry in benchmarks:
         if entry.get("run_type", "iteration") == "iteration" and not entry.get("error_occurred"):
             value = entry.get("real_time")
             if isinstance(value, (int, float)):
-                times.setdefault(entry.get("run_name", entry.get("name")), []).append(float(value))
-    return {name: noise.verdict(values) for name, values in times.items()}
+                name = entry.get("run_name", entry.get("name"))
+                times.setdefault(name, []).append(float(value))
+                processes.setdefault(name, set()).add(entry.get("process_index", 0))
+    stops = stops or {}
+    return {
+        name: {**noise.verdict(values, len(processes[name])), **stops.get(name, stops.get(names.plain_name(name), {}))}
+        for name, values in times.items()
+    }

@@ -6,26 +6,54 @@ from dataclasses import dataclass
 
 import ybresults
 
-from . import arguments, build, families, history_cmd, options, paths, runfolder, summary
+from . import arguments, build, families, history_cmd, machine_load, options, paths, runfolder, summary
 from .errors import UsageError
 from .progress import Progress
+from .sampling import Sampling, sample_family
 from .supervisor import FamilyRun, Interrupted
 
 
 @dataclass(frozen=True)
 class Profile:
-    min_time: float  # seconds per benchmark repetition (Google Benchmark 1.7.1 takes plain seconds)
-    repetitions: int
+    min_time: float  # seconds per sample (one repetition; Google Benchmark 1.7.1 takes plain seconds)
+    sampling: Sampling  # samples per process, processes, when a benchmark stops (sampling.py)
+    repetitions: int  # where a fixed count is needed: instruction mode's repetitions
     latency_seconds: float  # budget of each benchmark's per-operation latency pass
     interleave: bool  # random interleaving of repetitions (GB's answer to drift between benchmarks)
-    budget_seconds: float  # the watchdog's limit on one benchmark (all its calls); the slowest quick one takes ~10 s
+    budget_seconds: float  # the watchdog's limit on one benchmark in one process; the slowest quick one takes ~10 s
     purpose: str
 
 
+# The budgets aim at the quick suite in 3 minutes of benchmarks and the full one in 20 on a 2-vCPU VM, with at
+# most 10% and 5% UNSTABLE (docs/notes/ has the measurements; README's profile table says them).
 PROFILES = {
-    "smoke": Profile(0.002, 1, 0.02, False, 60, "the whole run path in seconds; numbers are not meant to be read"),
-    "quick": Profile(0.05, 3, 0.03, False, 120, "the default: three repetitions, enough for a noise verdict"),
-    "full": Profile(0.5, 9, 0.2, True, 600, "nine repetitions, randomly interleaved, for numbers to publish"),
+    "smoke": Profile(
+        0.002,
+        Sampling.fixed(1, 1),
+        1,
+        0.02,
+        False,
+        60,
+        "the whole run path in seconds; numbers are not meant to be read",
+    ),
+    "quick": Profile(
+        0.02,
+        Sampling(per_process=2, min_processes=2, max_samples=8, max_seconds=1.0, target=0.02),
+        3,
+        0.03,
+        False,
+        120,
+        "the default: 2 to 4 processes, until each median is known to ±2%",
+    ),
+    "full": Profile(
+        0.1,
+        Sampling(per_process=4, min_processes=2, max_samples=24, max_seconds=6.0, target=0.01),
+        9,
+        0.2,
+        True,
+        600,
+        "2 to 6 processes, randomly interleaved, until each median is known to ±1%, for numbers to publish",
+    ),
 }
 MEASURES = ("time", "instructions")
 
@@ -35,11 +63,13 @@ class Options:
     family: tuple = ()  # family names; empty: every family
     filter: str = "."
     profile: str = "quick"
-    repetitions: int = None  # None: the profile's
+    repetitions: int = None  # None: the profile's adaptive sampling; N: exactly N samples a benchmark
     measure: str = "time"
     timeout: float = None  # None: the profile's budget
     out: pathlib.Path = paths.RESULTS
     history: str = None  # None: $YIELDBENCH_HISTORY, else <out>/history.sqlite; "off": not recorded
+    cpus: str = None  # "0,2-3": the CPUs benchmark processes may use; None: this process's
+    wait: float = 30.0  # seconds to wait for a busy machine to calm down before going on, marked busy
 
     def __post_init__(self):
         """Everything that can be checked without the build is, so a typo costs no minutes of building."""
@@ -49,6 +79,17 @@ class Options:
             raise UsageError(f"unknown measure '{self.measure}' (known: {', '.join(MEASURES)})")
         families.check_known(list(self.family))
         families.check_filter(self.filter)
+        self.pinned_cpus  # a bad --cpus is said before building
+
+    @property
+    def pinned_cpus(self):
+        """The --cpus set, or None."""
+        if self.cpus is None:
+            return None
+        try:
+            return machine_load.parse_cpus(self.cpus)
+        except ValueError as error:
+            raise UsageError(f"--cpus: {error}") from None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Options":
@@ -61,6 +102,12 @@ class Options:
     @property
     def repetitions_or_default(self) -> int:
         return self.repetitions or self.settings.repetitions
+
+    @property
+    def sampling(self) -> Sampling:
+        if self.repetitions:
+            return Sampling.fixed(self.repetitions, self.settings.sampling.min_processes)
+        return self.settings.sampling
 
     @property
     def budget_seconds(self) -> float:
@@ -82,13 +129,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--profile",
         choices=PROFILES,
         default="quick",
-        help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()),
+        help="; ".join(f"{name}: {profile.purpose}" for name, profile in PROFILES.items()).replace("%", "%%"),
     )
     parser.add_argument(
         "--repetitions",
         type=arguments.positive_int,
         metavar="N",
-        help="repetitions per benchmark (overrides the profile's)",
+        help="exactly N samples a benchmark, spread over the profile's fewest processes (instead of the "
+        "profile's adaptive sampling)",
     )
     parser.add_argument(
         "--measure",
@@ -102,7 +150,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout",
         type=arguments.positive_float,
         metavar="SECONDS",
-        help="the watchdog's limit on one benchmark, all its repetitions together (default: the "
+        help="the watchdog's limit on one benchmark in one process, all its repetitions together (default: the "
         "profile's: "
         + ", ".join(f"{name} {p.budget_seconds:g} s" for name, p in PROFILES.items())
         + "); a benchmark past it is ended with its process group and recorded as failed",
@@ -113,6 +161,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=paths.RESULTS,
         metavar="DIR",
         help="results folder: the run goes to DIR/<run-id>/ and DIR/latest points at it (default: results/)",
+    )
+    parser.add_argument(
+        "--cpus",
+        metavar="LIST",
+        help="run the benchmark processes on these CPUs only, e.g. 2,3 or 0-1 (benchmarks that place their own "
+        "threads do so within them); default: every CPU this process may use",
+    )
+    parser.add_argument(
+        "--wait",
+        type=arguments.non_negative_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="when other work keeps the machine busy, wait up to this long for it to calm down before going on "
+        "with the run marked busy (default 30; 0: go on at once)",
     )
     add_history_argument(parser)
 
@@ -160,47 +222,73 @@ def _run_suite(opts: Options) -> int:
     if total == 0:
         raise UsageError(f"no benchmark matches --filter '{opts.filter}' in {', '.join(chosen) or 'any family'}")
 
-    profile, repetitions = opts.settings, opts.repetitions_or_default
+    profile, sampling, cpus = opts.settings, opts.sampling, opts.pinned_cpus
     results_root = opts.out.resolve()
     run_id, run_dir = runfolder.new_run_dir(results_root, opts.profile)
     build.say(
-        f"running {total} benchmarks ({opts.profile} profile, {repetitions} repetition(s)) into "
-        f"{paths.shown(run_dir)}/"
+        f"running {total} benchmarks ({opts.profile} profile: {sampling.describe()}"
+        + (f"; on CPUs {opts.cpus}" if cpus else "")
+        + f") into {paths.shown(run_dir)}/"
     )
+    meter = machine_load.Meter()
+    before = machine_load.wait_for_quiet(meter, opts.wait, build.say)
+    readings = []
 
-    progress = Progress(total)
+    # A unit (one benchmark in one process): its samples, the estimation runs before them, the latency pass.
+    guess = sampling.per_process * profile.min_time * 1.5 + 2 * profile.min_time + profile.latency_seconds
+    progress = Progress(
+        total, {family: len(names) for family, names in planned.items() if names}, sampling.min_processes, guess
+    )
     arguments = [
         f"--benchmark_min_time={profile.min_time}",
-        f"--benchmark_repetitions={repetitions}",
         f"--yb_latency_seconds={profile.latency_seconds}",
         f"--benchmark_enable_random_interleaving={'true' if profile.interleave else 'false'}",
         "--benchmark_report_aggregates_only=false",
     ]
-    runs, interrupted = [], None
+    runs, stops, interrupted = [], {}, None
     try:
         for family, executable in chosen.items():
             if planned[family]:
-                runs.append(FamilyRun(family))
-                runs[-1].run(executable, planned[family], arguments, opts.budget_seconds, run_dir, progress)
+                runs.append(FamilyRun(family, cpus=cpus))
+                sample_family(
+                    runs[-1],
+                    executable,
+                    planned[family],
+                    arguments,
+                    sampling,
+                    opts.budget_seconds,
+                    run_dir,
+                    progress,
+                    stops,
+                    meter,
+                    readings,
+                )
     except Interrupted as interruption:
         interrupted = interruption.signal_name
+        for run in runs:
+            for name in planned[run.family]:
+                stops.setdefault(name, {"stop": "interrupted", "seconds": round(run.seconds.get(name, 0.0), 3)})
 
     outputs = {run.family: run.output() for run in runs if run.output() is not None}
     failures = [failure for run in runs for failure in run.failures]
+    load = machine_load.summary(before, readings)
     metadata = {
         "run_id": run_id,
         "profile": opts.profile,
         "measure": "time",
-        "repetitions": repetitions,
+        "repetitions": opts.repetitions or sampling.max_samples,
+        "sampling": sampling.record(),
         "min_time": profile.min_time,
         "budget_seconds": opts.budget_seconds,
+        "cpus": sorted(cpus) if cpus else None,
         "families": list(outputs),
         "partial": bool(failures) or interrupted is not None,
         "interrupted": interrupted,
         "failures": failures,
         "command": runfolder.command_line(),
     }
-    document = ybresults.merge(outputs, metadata)
+    document = ybresults.merge(outputs, metadata, stops)
+    document["context"].update(load)  # yb_busy and the readings behind it
     ybresults.write_csv(run_dir / "results.csv", document)  # beside results.json, partial runs too
     if interrupted:
         written = run_dir / "results.json"
@@ -216,6 +304,8 @@ def _run_suite(opts: Options) -> int:
 
     print()
     print(summary.render(ybresults.model.from_document(document, written)))
+    if load["yb_busy"]:
+        build.say(f"warning: {machine_load.BUSY_WARNING} ({load['yb_load']['worst']})")
     errors = progress.errors
     stopped = [failure for failure in failures if "benchmark" not in failure]
     build.say(

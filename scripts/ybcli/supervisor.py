@@ -44,6 +44,8 @@ class FamilyRun:
     family: str
     documents: list = field(default_factory=list)
     failures: list = field(default_factory=list)
+    cpus: frozenset = None  # the CPUs its processes may use (--cpus); None: this process's own
+    seconds: dict = field(default_factory=dict)  # seconds of calls per benchmark, over every start
 
     def output(self):
         """One Google Benchmark document for the family, or None when nothing was written."""
@@ -66,11 +68,14 @@ class FamilyRun:
     ) -> None:
         """Runs `planned` (names as results show them) to the end, restarting after each benchmark that fails.
         Interrupted (Ctrl-C, SIGTERM) propagates; what finished before it is kept in `documents`.
-        `environment` adds variables for the executable (an A/B run's failpoints on one side)."""
+        `environment` adds variables for the executable (an A/B run's failpoints on one side). A run may be called
+        again with other names and arguments (another process of an adaptive run); `documents`, `failures` and
+        `seconds` add up."""
         remaining = list(planned)
+        first = len(self.documents)  # what earlier calls wrote is not done in this one
         log = run_dir / f"{self.family}.stderr.log"
         attempt = 0
-        with BoundedLog(log) as stderr:
+        with BoundedLog(log, append=log.exists()) as stderr:
             while remaining:
                 attempt += 1
                 raw = run_dir / f".{self.family}.{attempt}.gb.json"
@@ -84,7 +89,9 @@ class FamilyRun:
                     *arguments,
                 ]
                 try:
-                    status, culprit, timed_out = _supervise(command, stderr, budget_seconds, shown, environment)
+                    status, culprit, timed_out = _supervise(
+                        command, stderr, budget_seconds, shown, environment, self.cpus, self.seconds
+                    )
                 finally:
                     document = ybresults.read_partial(raw)
                     raw.unlink(missing_ok=True)
@@ -122,7 +129,7 @@ class FamilyRun:
                 shown.finished(culprit, reason)
                 done = {culprit} | {
                     names.plain_name(entry.get("run_name", entry.get("name", "")))
-                    for document in self.documents
+                    for document in self.documents[first:]
                     for entry in document.get("benchmarks", [])
                 }
                 remaining = [name for name in remaining if name not in done]
@@ -138,9 +145,9 @@ class BoundedLog:
     HEAD = 256 * 1024
     TAIL = 256 * 1024
 
-    def __init__(self, path: pathlib.Path):
+    def __init__(self, path: pathlib.Path, append: bool = False):
         self.path = path
-        self._file = open(path, "wb")
+        self._file = open(path, "ab" if append else "wb")
         self._written = 0
         self._tail = bytearray()
         self._dropped = 0
@@ -217,9 +224,10 @@ def _ended_how(status: int) -> str:
     return f"exit status {status}"
 
 
-def _supervise(command, stderr, budget_seconds, shown, environment=None):
-    """Runs one start of a family executable; returns (exit status, the benchmark it was in when it ended
-    or None, whether the watchdog ended it)."""
+def _supervise(command, stderr, budget_seconds, shown, environment=None, cpus=None, seconds=None):
+    """Runs one start of a family executable, on `cpus` when given; returns (exit status, the benchmark it was
+    in when it ended or None, whether the watchdog ended it). Adds each benchmark's seconds of calls to
+    `seconds`."""
     # The executable's guardian (harness/supervision.h) ends its process group when this pipe's write end
     # closes: when this process dies by any signal, SIGKILL included, or once the executable is reaped.
     watch_read, watch_write = os.pipe()  # not inheritable: only this process holds the write end
@@ -237,6 +245,9 @@ def _supervise(command, stderr, budget_seconds, shown, environment=None):
                 "YB_SUPERVISOR_FD": str(watch_read),
             },
             pass_fds=(watch_read,),
+            # Pinned before exec, so no benchmark thread ever runs elsewhere; threads it places itself keep
+            # their own rules (within these CPUs).
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
     except BaseException:
         os.close(watch_write)
@@ -244,7 +255,12 @@ def _supervise(command, stderr, budget_seconds, shown, environment=None):
     finally:
         os.close(watch_read)
     try:
-        return _watch(child, stderr, budget_seconds, shown)
+        status, culprit, timed_out, spent = _watch(child, stderr, budget_seconds, shown)
+        if seconds is not None:
+            for name, used in spent.items():
+                plain = names.plain_name(name)  # as planned: without the /threads:N Google Benchmark appends
+                seconds[plain] = seconds.get(plain, 0.0) + used
+        return status, culprit, timed_out
     finally:
         os.close(watch_write)
 
@@ -312,7 +328,7 @@ def _watch(child, log, budget_seconds, shown):
         selector.close()
         child.stdout.close()
         child.stderr.close()
-    return status, current, timed_out
+    return status, current, timed_out, spent
 
 
 _LONGEST_LINE = 64 * 1024

@@ -182,7 +182,14 @@ def test_noise_marks_a_spread_above_five_percent_unstable():
     assert verdicts["f/w/steady/n:1"]["unstable"] is False
     assert verdicts["f/w/steady/n:1"]["cv"] == pytest.approx(0.01)
     assert verdicts["f/w/jumpy/n:1"]["unstable"] is True
-    assert verdicts["f/w/once/n:1"] == {"repetitions": 1, "cv": None, "unstable": None}
+    assert verdicts["f/w/once/n:1"] == {
+        "repetitions": 1,
+        "cv": None,
+        "unstable": None,
+        "ci": None,
+        "ci_confidence": None,
+        "processes": 1,
+    }
     assert noise.text(verdicts["f/w/jumpy/n:1"]).endswith("UNSTABLE") and noise.text(None) == "1 rep"
 
 
