@@ -12,7 +12,8 @@ CSS = (
     ".yb-chart{margin:1em 0;border:1px solid #e3e3e8;min-height:120px}"
     "details.pngs{margin:.4em 0 1em}details.pngs summary{cursor:pointer;color:#555;font-size:.9em}"
     "table.dataTable{margin:.6em 0!important}#yb-results td{white-space:nowrap}"
-    "#yb-results td.clip{max-width:30em;overflow:hidden;text-overflow:ellipsis}"
+    "#yb-results td.verdict-worse{color:#b00020;font-weight:bold}#yb-results td.verdict-better{color:#0a7a2f;"
+    "font-weight:bold}#yb-results td.clip{max-width:30em;overflow:hidden;text-overflow:ellipsis}"
     ".dataTables_wrapper{font-size:.9em;margin:.6em 0}"
 )
 TABLE_CAPTION = (
@@ -76,6 +77,8 @@ def _table_html(report, compared: list) -> str:
             if column.numeric:
                 key = "" if order is None else f"{order:.17g}"
                 cells.append(f'<td class="num" data-order="{key}">{_e(text)}</td>')
+            elif column.css and column.css(text):
+                cells.append(f'<td class="{column.css(text)}">{_e(text)}</td>')
             elif column.clip and text:
                 cells.append(f'<td class="clip" title="{_e(text)}">{_e(text)}</td>')
             else:

@@ -123,6 +123,12 @@ def _metric_traces(metric, benches: list, colors: dict, visible: bool) -> list:
                 patterns.append(UNSTABLE_PATTERN if unstable else "")
         if not xs:
             continue
+        # The legend draws a trace's first bar: lead with a stable one so the swatch is not hatched.
+        first = next((i for i, shape in enumerate(patterns) if not shape), 0)
+        xs, ys, low, high, text, patterns = (
+            column[first : first + 1] + column[:first] + column[first + 1 :]
+            for column in (xs, ys, low, high, text, patterns)
+        )
         traces.append(
             go.Bar(
                 name=series,
@@ -170,6 +176,8 @@ def workload_figure(section: str, workload: str, benches: list, colors: dict):
     # The page's heading names the workload; the title only says how to read the chart.
     title = ("pick a metric; " if len(present) > 1 else "") + HOW_TO_READ
     layout = _layout(title, present[0][0], axis_types[0], menus)
+    layout.xaxis.categoryorder = "array"  # cases in their natural order, whatever order the bars come in
+    layout.xaxis.categoryarray = [_case_text(params) for params in cases(benches)]
     return go.Figure(data=[t for _, traces in present for t in traces], layout=layout)
 
 

@@ -31,6 +31,7 @@ class Column:
     numeric: bool = False
     title: str = ""  # the header's tooltip
     clip: bool = False  # long text: cut at the column's width, whole in the cell's tooltip
+    css: Callable = None  # cell text -> a class of the page's CSS, or ""
 
 
 def status(bench) -> str:
@@ -72,14 +73,16 @@ def columns(benches: list, changes: dict) -> list:
     for metric, header in TABLE_METRICS.items():
         if any(not b.failed and b.has(metric.key) for b in benches):
             found.append(Column(header, _metric(metric), numeric=True, title=metric.title))
+            if metric is metrics.TIME and changes:  # the comparison next to the time it is about
+                found += [
+                    Column(
+                        "baseline", lambda b: _baseline(changes.get(b.run_name)), numeric=True, title="baseline time"
+                    ),
+                    Column("change", lambda b: _change(changes.get(b.run_name)), numeric=True, title="time change"),
+                    Column("verdict", _text(lambda b: _verdict(changes.get(b.run_name))), css=_verdict_class),
+                ]
             if metric is metrics.TIME:
                 found.append(Column("cv", _cv, numeric=True, title="coefficient of variation of the time"))
-    if changes:
-        found += [
-            Column("baseline", lambda b: _baseline(changes.get(b.run_name)), numeric=True, title="baseline time"),
-            Column("change", lambda b: _change(changes.get(b.run_name)), numeric=True, title="time change"),
-            Column("verdict", _text(lambda b: _verdict(changes.get(b.run_name)))),
-        ]
     found.append(Column("notes", _notes, clip=True))
     return found
 
@@ -101,6 +104,12 @@ def _verdict(change) -> str:
     if not change.beyond_noise:
         return "within noise"
     return "slower, beyond noise" if change.worse else "faster, beyond noise"
+
+
+def _verdict_class(text: str) -> str:
+    if not text.endswith("beyond noise"):
+        return ""
+    return "verdict-worse" if text.startswith("slower") else "verdict-better"
 
 
 def rows(report, compared: list) -> tuple:

@@ -2,13 +2,14 @@
 // hundreds), and the table of every result becomes sortable and filterable. Everything loads from assets/.
 (function () {
   "use strict";
+  // responsive: the chart follows its holder's width; the holder keeps a fixed height (else a window
+  // resize collapses the chart to the holder's minimum).
   var CONFIG = { responsive: true, displaylogo: false };
 
   function draw(holder) {
     if (holder.getAttribute("data-drawn")) return Promise.resolve(holder);
     holder.setAttribute("data-drawn", "1");
     var spec = JSON.parse(document.getElementById(holder.getAttribute("data-figure")).textContent);
-    holder.style.height = "";
     return Plotly.newPlot(holder, spec.data, spec.layout, CONFIG);
   }
 

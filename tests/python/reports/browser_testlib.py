@@ -1,7 +1,6 @@
 """A headless Debian chromium driven by selenium for the report tests: one page at a time, every chart drawn,
 and what went wrong (script errors, blank charts, broken images, requests that left the folder) collected.
 Screenshots go to build/test-output/browser/ (ignored by git)."""
-import base64
 import os
 import pathlib
 import shutil
@@ -13,6 +12,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 SHOTS = pathlib.Path(__file__).resolve().parents[3] / "build" / "test-output" / "browser"
 TIMEOUT_S = 60
+MAX_SHOT_HEIGHT = 16000
+MIN_CHART_HEIGHT = 300  # px; the charts are drawn 460 px tall
+# Plotly redraws a responsive chart a little after the window's size changes.
+SETTLE = "var done = arguments[arguments.length - 1]; setTimeout(done, 500);"
+taken = set()  # screenshots written in this session, named at the end of the test output
 
 # Installed before any script of the page runs: keeps uncaught errors, rejected promises and resources
 # that failed to load (the capture phase sees <img>/<script> errors too).
@@ -42,7 +46,8 @@ Promise.all([loaded, drawn]).then(function () {
       plotly: div.classList.contains("js-plotly-plot"),
       traces: data.filter(function (t) { return t.visible === true; }).length,
       bars: div.querySelectorAll(".barlayer .point path").length,
-      yaxis: div._fullLayout ? div._fullLayout.yaxis.type : null
+      yaxis: div._fullLayout ? div._fullLayout.yaxis.type : null,
+      height: div.getBoundingClientRect().height
     };
   });
   done({
@@ -111,20 +116,19 @@ class Browser:
         return found
 
     def screenshot(self, name: str) -> pathlib.Path:
-        """The whole page, or the window where chromium finds the page too large to capture."""
-        from selenium.common.exceptions import WebDriverException
-
-        try:
-            shot = self.driver.execute_cdp_cmd(
-                "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
-            )
-            data = base64.b64decode(shot["data"])
-        except WebDriverException:
-            data = self.driver.get_screenshot_as_png()
+        """The whole page: the window made as tall as the page (up to MAX_SHOT_HEIGHT), the charts given
+        time to follow the new size, then the window as it was."""
+        driver = self.driver
+        width, height = driver.get_window_size()["width"], driver.get_window_size()["height"]
+        page_height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(width, min(page_height + 150, MAX_SHOT_HEIGHT))
+        driver.execute_async_script(SETTLE)
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / name
-        path.write_bytes(data)
-        print(f"screenshot: {path}")
+        path.write_bytes(driver.get_screenshot_as_png())
+        taken.add(name)
+        driver.set_window_size(width, height)
+        driver.execute_async_script(SETTLE)
         return path
 
     def close(self):
@@ -145,6 +149,8 @@ def problems(found: dict, folder: pathlib.Path) -> list:
     for plot in found["plots"]:
         if not plot["plotly"] or plot["traces"] == 0 or plot["bars"] == 0:
             wrong.append(f"blank chart: {plot}")
+        elif plot["height"] < MIN_CHART_HEIGHT:
+            wrong.append(f"collapsed chart: {plot}")
     base = folder.resolve().as_uri()
     wrong += [f"request outside the report folder: {url}" for url in found["resources"] if not url.startswith(base)]
     return wrong

@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from browser_testlib import Browser, problems, require_browser
+from browser_testlib import MIN_CHART_HEIGHT, Browser, problems, require_browser
 
 from reports.load import load_all
 from reports.model import Report
@@ -39,6 +39,11 @@ def test_report_page_in_chromium(browser, quick_report):
     found = browser.open(page)
     browser.screenshot("report.png")
     assert problems(found, quick_report) == []
+    heights = browser.driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.yb-chart'),"
+        " function (d) { return d.getBoundingClientRect().height; })"
+    )
+    assert min(heights) >= MIN_CHART_HEIGHT, "a chart collapsed when the window was resized for the screenshot"
     assert len(found["plots"]) == chart_count(page) >= 1
     assert found["images"] == len(list(quick_report.glob("*.png")))
     total = benchmark_count(fixture("quick_reps.json"))
@@ -46,6 +51,7 @@ def test_report_page_in_chromium(browser, quick_report):
 
     driver = browser.driver
     search = driver.find_element(By.CSS_SELECTOR, "#yb-results_filter input")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", search)
     search.send_keys("eager_vector")
     shown = driver.execute_script("return jQuery('#yb-results').DataTable().rows({search: 'applied'}).data().length")
     texts = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#yb-results tbody tr")]
@@ -60,6 +66,7 @@ def test_report_page_in_chromium(browser, quick_report):
     search.send_keys(" ")
 
     header = driver.find_element(By.XPATH, "//table[@id='yb-results']/thead//th[@title='wall time per operation']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", header)
     header.click()
     column = driver.execute_script(
         "var t = jQuery('#yb-results').DataTable();"
@@ -77,6 +84,7 @@ def test_report_page_in_chromium(browser, quick_report):
     button = chart.find_element(
         By.XPATH, f".//*[local-name()='g'][contains(@class,'updatemenu-button')][.//*[text()='{other}']]"
     )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
     button.click()
     assert driver.execute_script("return arguments[0]._fullLayout.yaxis.type", chart) == other
 

@@ -73,6 +73,9 @@ def test_comparison_figure_and_table_show_the_change(new_run):
     change = headers.index("change")
     eager = [row for row in rows if row[headers.index("implementation")][0] == "eager_vector"]
     assert eager and all(row[change][0] == "+30.0%" and row[change][1] == pytest.approx(0.3) for row in eager)
+    verdict = columns[headers.index("verdict")]
+    assert all(row[headers.index("verdict")][0] == "slower, beyond noise" for row in eager)
+    assert verdict.css("slower, beyond noise") == "verdict-worse" and verdict.css("within noise") == ""
 
 
 def test_table_numbers_sort_by_value(quick_report):
