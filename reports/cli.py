@@ -25,9 +25,9 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
         description=(
-            "Draw charts and write index.html (self-contained, with PNG charts beside it) and summary.md from "
-            "yieldbench results files (Google Benchmark JSON). With two or more files, benchmarks present in "
-            "several files are also compared against the first file that has them."
+            "Draw charts and write index.html (interactive and offline: PNG charts and assets/ beside it) and "
+            "summary.md from yieldbench results files (Google Benchmark JSON). With two or more files, "
+            "benchmarks present in several files are also compared against the first file that has them."
         ),
     )
     p.add_argument("results", nargs="+", metavar="RESULTS.json", help="results file(s); the first is the baseline")
@@ -50,7 +50,7 @@ def generate(paths: list, out_dir, quiet: bool = True, history: str = None) -> d
     """Load, check and write a report; returns {"index", "summary", "charts", "seconds"}.
     Raises ReportError before writing anything when an input is bad. With `history` (a database URL or path,
     see history_section.history_url), a report of one file gains the history's trend charts."""
-    from . import compare, contexts, history_section, html, markdown
+    from . import compare, contexts, history_section, html, interactive, markdown
     from .draw import draw_all
     from .load import load_all
     from .model import Report
@@ -70,7 +70,10 @@ def generate(paths: list, out_dir, quiet: bool = True, history: str = None) -> d
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summary_md = markdown.build(report, compared) + ("\n" + history_section.markdown_of(section) if section else "")
     write_atomic(out / "summary.md", summary_md.encode("utf-8"))
-    page = html.build(report, compared, written, generated, history_section.html_of(section, out))
+    extras = interactive.build(report, compared, out)
+    if extras.missing and not quiet:
+        print(f"{PROG}: warning: interactive charts left out: missing {extras.missing}", file=sys.stderr)
+    page = html.build(report, compared, written, generated, history_section.html_of(section, out), extras)
     write_atomic(out / "index.html", page.encode("utf-8"))
     result = {
         "index": out / "index.html",

@@ -1,6 +1,7 @@
-"""index.html: one self-contained page (inline CSS, no scripts, no network) beside its chart PNGs: the answers
-(headline tables, claims checked, the comparison), then charts and tables per section; the run context, the
-metrics not measured, skips and failures last, linked from the nav at the top."""
+"""index.html: one page beside its chart PNGs and assets/ (no network): the answers (headline tables,
+claims checked, the comparison), every result in one table, then charts and tables per section; the run
+context, the metrics not measured, skips and failures last, linked from the nav at the top. The
+interactive parts (plotly charts, the sortable table) come from interactive.py."""
 from html import escape
 
 from ybresults import units
@@ -127,7 +128,7 @@ def _unavailable(report) -> str:
     return "".join(parts)
 
 
-def _comparison(report, compared: list, charts: list) -> str:
+def _comparison(report, compared: list, charts: list, interactive) -> str:
     if not compared:
         return (
             "<p>No benchmark appears in more than one of the files, so there is nothing to compare; "
@@ -144,11 +145,12 @@ def _comparison(report, compared: list, charts: list) -> str:
     key = metrics.TIME.key
     for (section, workload), items in compare.grouped(compared).items():
         out.append(f'<h3 id="{_e(_anchor("cmp", section, workload))}">{_e(section)} / {_e(workload)}</h3>')
-        out += [
+        figures = [
             _figure(c)
             for c in charts
             if c.kind.startswith("compare") and c.section == section and c.workload == workload
         ]
+        out += interactive.around_pngs("compare", section, workload, figures) if interactive else figures
         files = sorted({i for item in items for i, _ in item.versions})
         headers = ["implementation", "parameters"] + [f"{report.files[i].label} time" for i in files]
         headers += [f"change {report.files[i].label}" for i in files[1:]] + ["memory / p99 change"]
@@ -211,16 +213,17 @@ def _not_run(title: str, anchor: str, intro: str, benches: list, message) -> str
     return f'<h2 id="{anchor}">{_e(title)}</h2><p>{_e(intro)}</p>' + _table(["benchmark", "reason"], rows)
 
 
-def build(report, compared: list, charts: list, generated: str, history: str = "") -> str:
+def build(report, compared: list, charts: list, generated: str, history: str = "", interactive=None) -> str:
     """Answers first (headline tables, claims, the comparison), then charts and tables per section; the run
-    context, the metrics not measured, skips and failures last, all linked from the nav."""
+    context, the metrics not measured, skips and failures last, all linked from the nav. `interactive`
+    (interactive.Interactive) adds the plotly charts and the table of every result."""
     sections = report.sections()
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>yieldbench report</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}</style>{interactive.head if interactive else ''}</head><body>",
         "<h1>yieldbench report</h1>",
         f'<p class="muted">Generated {_e(generated)} from {", ".join(_e(f.path) for f in report.files)}.</p>',
     ]
@@ -231,6 +234,8 @@ def build(report, compared: list, charts: list, generated: str, history: str = "
         nav.append(("claims", "Claims checked"))
     if report.comparing:
         nav.append(("comparison", "Comparison"))
+    if interactive:
+        nav.append(("results", "All results"))
     nav += [(_anchor("section", s), s) for s in sections]
     if history:
         nav.append(("history", "History"))
@@ -255,17 +260,21 @@ def build(report, compared: list, charts: list, generated: str, history: str = "
     out.append(claims.html(report))
     if report.comparing:
         out.append('<h2 id="comparison">Comparison</h2>')
-        out.append(_comparison(report, compared, charts))
+        out.append(_comparison(report, compared, charts, interactive))
+
+    if interactive:
+        out.append(interactive.table)
 
     for section, workloads in sections.items():
         out.append(f'<h2 id="{_e(_anchor("section", section))}">{_e(section)}</h2>')
         for workload, benches in workloads.items():
             out.append(f'<h3 id="{_e(_anchor(section, workload))}">{_e(workload)}</h3>')
-            out += [
+            figures = [
                 _figure(c)
                 for c in charts
                 if not c.kind.startswith("compare") and c.section == section and c.workload == workload
             ]
+            out += interactive.around_pngs("run", section, workload, figures) if interactive else figures
             out.append(_bench_table(benches))
             why = omitted.ctx_chart(benches)
             if why:

@@ -33,3 +33,11 @@ def new_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def compare_report(tmp_path_factory, new_run):
     return generate(tmp_path_factory.mktemp("compare") / "report", fixture("quick_reps.json"), new_run)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Names the folder of the browser test's screenshots when that test took any."""
+    from browser_testlib import SHOTS, taken
+
+    if taken:
+        terminalreporter.write_line(f"report pages' screenshots: {SHOTS}/ ({', '.join(sorted(taken))})")
