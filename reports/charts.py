@@ -77,6 +77,21 @@ def zero_note(flat: list) -> str:
     return " Not drawn, 0 for every implementation that ran: " + ", ".join(m.title for m in flat) + "."
 
 
+def largest_of_sweep(groups: list, key: str) -> list:
+    """The (params, benches) groups at the largest value of `key` among groups alike in every other parameter
+    (a group without `key` stays)."""
+
+    def split(params):
+        return tuple(p for p in params if p[0] != key), dict(params).get(key)
+
+    largest = {}
+    for params, _ in groups:
+        rest, value = split(params)
+        if value is not None:
+            largest[rest] = max(largest.get(rest, param_number(value)), param_number(value))
+    return [(p, bs) for p, bs in groups if split(p)[1] is None or param_number(split(p)[1]) == largest[split(p)[0]]]
+
+
 def memory_charts(section: str, workload: str, benches: list, colors: dict):
     measured = [m for m in metrics.MEMORY if any(b.has(m.key) for b in benches)]
     flat = [m for m in measured if all_zero(benches, m)]
@@ -84,6 +99,9 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
     if not present:
         return
     groups = [(p, bs) for p, bs in cases(benches).items() if any(b.has(m.key) for m in present for b in bs)]
+    swept = sweeps([b for b in benches if not b.failed])
+    # The scaling chart draws these metrics at every value of a sweep; bars add the largest (io: 3 cases of 12).
+    groups = largest_of_sweep(groups, swept[0]) if swept and set(present) <= set(metrics.SCALING) else groups
     if not groups:
         return
     shades = series_shades(benches, colors)
@@ -105,6 +123,8 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
             "growth; memory per unit: per coroutine, connection or worker. Median over repetitions, "
             "whiskers min–max. “not measured”: the counter was absent, never a zero."
         ) + zero_note(flat)
+        if len(groups) < len(cases(benches)):
+            caption += f" Drawn at the largest {swept[0]}; every case: the scaling chart and the table."
         yield Chart(
             slug(section, workload, "memory", part_suffix(index, len(parts))) + ".png",
             f"{workload}: memory",
