@@ -79,17 +79,26 @@ def zero_note(flat: list) -> str:
 
 def largest_of_sweep(groups: list, key: str) -> list:
     """The (params, benches) groups at the largest value of `key` among groups alike in every other parameter
-    (a group without `key` stays)."""
+    (a group without `key` stays), and for a series none of those holds, the group of its own largest case."""
 
     def split(params):
-        return tuple(p for p in params if p[0] != key), dict(params).get(key)
+        rest, value = tuple(p for p in params if p[0] != key), dict(params).get(key)
+        return rest, (None if value is None else param_number(value))
 
     largest = {}
     for params, _ in groups:
         rest, value = split(params)
         if value is not None:
-            largest[rest] = max(largest.get(rest, param_number(value)), param_number(value))
-    return [(p, bs) for p, bs in groups if split(p)[1] is None or param_number(split(p)[1]) == largest[split(p)[0]]]
+            largest[rest] = max(largest.get(rest, value), value)
+    keep = {p for p, _ in groups if split(p)[1] is None or split(p)[1] == largest[split(p)[0]]}
+    for params, benches in reversed(groups):  # natural order: a series' last group is its largest case
+        if any(not b.failed and b.series not in _series_in(groups, keep) for b in benches):
+            keep.add(params)
+    return [(p, bs) for p, bs in groups if p in keep]
+
+
+def _series_in(groups: list, keep: set) -> set:
+    return {b.series for p, bs in groups if p in keep for b in bs}
 
 
 def memory_charts(section: str, workload: str, benches: list, colors: dict):

@@ -215,7 +215,13 @@ def test_smoke_run_of_the_seed_pools_writes_all_three(tmp_path):
         assert not entry.get("error_occurred") and entry["real_time"] > 0 and entry["repetitions"] == 1
         assert "measured once" in entry["label"]
     for name in SEED_NAMES:
-        assert document["yieldbench"]["noise"][name] == {"repetitions": 1, "cv": None, "unstable": None}
+        noise = document["yieldbench"]["noise"][name]
+        assert {k: noise[k] for k in ("repetitions", "cv", "unstable", "stop")} == {
+            "repetitions": 1,
+            "cv": None,
+            "unstable": None,
+            "stop": "repetitions",
+        }
     assert entries[SEED_NAMES[0]]["speedup_bound"] == pytest.approx(100_111_100 / 100_010_100)
     found = claims._gil(Report(load_all([str(results)])), "CPython")
     assert "list=seed" in found.measured and found.verdict != "not answered"

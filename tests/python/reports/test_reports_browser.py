@@ -102,7 +102,7 @@ def test_comparison_page_in_chromium(browser, compare_report, new_run):
         "return Array.prototype.map.call(document.querySelectorAll('.yb-chart'),"
         " function (d) { return d._fullLayout.title.text; })"
     )
-    assert any(title.startswith("time per iteration: baseline plain") for title in titles)
+    assert any(title.startswith("wall time per item: baseline plain") for title in titles)
 
 
 def test_browser_check_sees_faults(browser, quick_report, tmp_path):
