@@ -33,8 +33,9 @@ void print_help() {
       "A yieldbench family executable: Google Benchmark plus yieldbench's counters.\n"
       "Usually run through `scripts/yieldbench run`; run it directly to investigate one benchmark.\n\n"
       "yieldbench flags:\n"
-      "  --yb_list                  print families, workloads, implementations and the workloads an\n"
-      "                             implementation does not implement (tab-separated), and exit\n"
+      "  --yb_list                  print families, workloads, implementations, the workloads an\n"
+      "                             implementation does not implement and the benchmarks of the full\n"
+      "                             profile only (tab-separated), and exit\n"
       "  --yb_progress              print 'YB_PROGRESS<TAB>name<TAB>running' before each call of a benchmark\n"
       "                             and 'YB_PROGRESS<TAB>name<TAB>status' once it is done, instead of the\n"
       "                             console table (results still go to --benchmark_out)\n"
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
   if (options.list) {
     yb::print_descriptions();
     yb::print_not_implemented();
+    yb::print_full_profile_only();
     return 0;
   }
 

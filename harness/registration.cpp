@@ -82,6 +82,12 @@ Params Params::with(Param param) const {
   return extended;
 }
 
+Params Params::full_profile_only() const {
+  Params marked = *this;
+  for (Point& point : marked.points_) point.full_profile_only = true;
+  return marked;
+}
+
 WorkloadBase::WorkloadBase(std::string family, std::string name, std::string description, std::string item,
                            Params params, std::size_t variants_at)
     : family_(std::move(family)),
@@ -219,6 +225,25 @@ void add_item_context() {
 
 void print_not_implemented() {
   for (const std::string& path : not_implemented()) std::printf("not_implemented\t%s\n", path.c_str());
+}
+
+std::vector<std::string> full_profile_only() {
+  std::vector<std::string> names;
+  for (const auto& implementation : all_implementations()) {
+    for (const WorkloadFunction& entry : implementation->functions) {
+      for (const Point& point : entry.workload->params().points()) {
+        if (!point.full_profile_only) continue;
+        for (const Variant& variant : implementation->variants_of(*entry.workload)) {
+          names.push_back(entry.workload->benchmark_name(implementation->name, point, variant));
+        }
+      }
+    }
+  }
+  return names;
+}
+
+void print_full_profile_only() {
+  for (const std::string& name : full_profile_only()) std::printf("full_profile_only\t%s\n", name.c_str());
 }
 
 }  // namespace yb

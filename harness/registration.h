@@ -41,6 +41,9 @@ using Param = std::pair<std::string, std::string>;
 // One point of a workload's parameter space: {{"n", "1000"}, {"pages", "cold"}}.
 struct Point {
   std::vector<Param> params;
+  // Measured by the full profile only: a case whose setup costs seconds a process (10,000 connections),
+  // which the quick profile's time budget cannot pay on every run. `--yb_list` names it.
+  bool full_profile_only = false;
 
   // The value of `key`; throws std::out_of_range when the point has none.
   const std::string& operator[](std::string_view key) const;
@@ -74,6 +77,8 @@ class Params {
   Params operator+(const Params& more) const;
   // Every point of this with `param` appended.
   Params with(Param param) const;
+  // Every point of this, marked Point::full_profile_only.
+  Params full_profile_only() const;
 
   const std::vector<Point>& points() const { return points_; }
 
@@ -218,6 +223,11 @@ std::vector<std::string> not_implemented();
 // (ybresults/items.py reads them).
 void add_item_context();
 void print_not_implemented();
+
+// Every registered benchmark at a Point::full_profile_only point; print_full_profile_only() writes each as a
+// "full_profile_only<TAB>name" line (--yb_list), for `yieldbench run` to leave out of shorter profiles.
+std::vector<std::string> full_profile_only();
+void print_full_profile_only();
 
 }  // namespace yb
 

@@ -273,7 +273,11 @@ constexpr std::size_t kVariantsAfterShape = 2;
 
 // Closed loop at every shape, up to conns:10000 where the one-thread servers part from
 // thread-per-connection (an operation is 20,000 requests, ~1 s here, and each benchmark also
-// spends seconds connecting: docs/notes/io.md); open loop (load:open) at C = 1 and 256, S = 64.
+// spends seconds connecting in every process: docs/notes/io.md, so conns:10000 is the full
+// profile's); open loop (load:open) at C = 1 and 256, S = 64.
+const yb::Params kClosedLoop = yb::Params{{"conns", {1, 16, 256, 1024}}, {"msg", {64, 4096}}} +
+                               yb::Params{{"conns", {10000}}, {"msg", {64, 4096}}}.full_profile_only();
+
 const yb::Workload<MakeServer> echo_tcp{
     kFamily,
     "echo_tcp",
@@ -299,20 +303,15 @@ const yb::Workload<MakeServer> echo_tcp{
     "of 20,000) the generator runs on a thread with a table of its own (io/fd_table_thread.h) and perf's "
     "events, which see only the waiting main thread, are left out",
     "request",
-    yb::Params{{"conns", {1, 16, 256, 1024, 10000}}, {"msg", {64, 4096}}} +
-        yb::Params{{"conns", {1, 256}}, {"msg", {64}}}.with({"load", "open"}),
+    kClosedLoop + yb::Params{{"conns", {1, 256}}, {"msg", {64}}}.with({"load", "open"}),
     echo_body(Transport::tcp),
     echo_checksum_at,
     kVariantsAfterShape};
 
-const yb::Workload<MakeServer> echo_unix{kFamily,
-                                         "echo_unix",
-                                         "echo_tcp over an abstract AF_UNIX stream socket",
-                                         "request",
-                                         {{"conns", {1, 16, 256, 1024, 10000}}, {"msg", {64, 4096}}},
-                                         echo_body(Transport::unix_stream),
-                                         echo_checksum_at,
-                                         kVariantsAfterShape};
+const yb::Workload<MakeServer> echo_unix{
+    kFamily,          "echo_unix",        "echo_tcp over an abstract AF_UNIX stream socket",
+    "request",        kClosedLoop,        echo_body(Transport::unix_stream),
+    echo_checksum_at, kVariantsAfterShape};
 
 std::vector<std::vector<yb::Param>> variants(const char* param, std::initializer_list<const char*> values) {
   std::vector<std::vector<yb::Param>> all;

@@ -18,6 +18,7 @@ class Description:
     workloads: dict = field(default_factory=dict)  # name -> text
     implementations: dict = field(default_factory=dict)  # name -> text
     not_implemented: dict = field(default_factory=dict)  # implementation -> [workloads it does not implement]
+    full_profile_only: set = field(default_factory=set)  # benchmark names the shorter profiles leave out
 
 
 def executables(preset: str = "release") -> dict:
@@ -73,6 +74,8 @@ def describe(executable: pathlib.Path) -> Description:
         if kind == "not_implemented":  # family/workload/implementation, no text
             _, workload, implementation = path.split("/", 2)
             description.not_implemented.setdefault(implementation, []).append(workload)
+        elif kind == "full_profile_only":
+            description.full_profile_only.add(path)
         elif kind == "family":
             description.text = text
         elif kind == "workload":

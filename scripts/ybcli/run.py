@@ -213,12 +213,31 @@ def results_file(opts: Options) -> pathlib.Path:
     return opts.out.resolve() / "latest" / "results.json"
 
 
+def leave_out_full_profile_only(planned: dict, chosen: dict, profile: str) -> tuple:
+    """({family: names} without the benchmarks only the full profile measures, unless `profile` is full; how
+    many were left out). The families name them (`--yb_list`): cases whose setup alone costs seconds."""
+    if profile == "full":
+        return planned, 0
+    kept, left_out = {}, 0
+    for family, names in planned.items():
+        full_only = families.describe(chosen[family]).full_profile_only if names else set()
+        kept[family] = [name for name in names if name not in full_only]
+        left_out += len(names) - len(kept[family])
+    return kept, left_out
+
+
 def _run_suite(opts: Options) -> int:
     build.bootstrap()
     build.build("release")
     chosen = families.choose(families.executables("release"), list(opts.family))
     planned = {family: families.benchmark_names(executable, opts.filter) for family, executable in chosen.items()}
+    planned, left_out = leave_out_full_profile_only(planned, chosen, opts.profile)
     total = sum(len(names) for names in planned.values())
+    if total == 0 and left_out:
+        raise UsageError(
+            f"the {left_out} benchmark(s) --filter '{opts.filter}' matches are measured by the full profile only "
+            "(add --profile full)"
+        )
     if total == 0:
         raise UsageError(f"no benchmark matches --filter '{opts.filter}' in {', '.join(chosen) or 'any family'}")
 
@@ -229,6 +248,7 @@ def _run_suite(opts: Options) -> int:
         f"running {total} benchmarks ({opts.profile} profile: {sampling.describe()}"
         + (f"; on CPUs {opts.cpus}" if cpus else "")
         + f") into {paths.shown(run_dir)}/"
+        + (f"; {left_out} more are the full profile's (--profile full)" if left_out else "")
     )
     meter = machine_load.Meter()
     before = machine_load.wait_for_quiet(meter, opts.wait, build.say)

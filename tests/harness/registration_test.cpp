@@ -28,18 +28,19 @@ const yb::Workload<Function> square{"toy",
                                     },
                                     [](const yb::Point& point) { return point.number("n") * point.number("n"); }};
 // Variants go first in cube's names, as parallelism's worker:<kind> does.
-const yb::Workload<Function> cube{"toy",
-                                  "cube",
-                                  "n * n * n",
-                                  "cube",
-                                  yb::Params{{"n", {2}}, {"mode", {"a", "b"}}},
-                                  [](benchmark::State& state, const yb::Implementation&, const Function& run,
-                                     const yb::Point& point, const yb::Variant&) {
-                                    const std::uint64_t n = point.number("n");
-                                    yb::measure(state, {n * n * n, 1}, [run, n] { return run(n); });
-                                  },
-                                  nullptr,
-                                  0};
+const yb::Workload<Function> cube{
+    "toy",
+    "cube",
+    "n * n * n",
+    "cube",
+    yb::Params{{"n", {2}}, {"mode", {"a"}}} + yb::Params{{"n", {2}}, {"mode", {"b"}}}.full_profile_only(),
+    [](benchmark::State& state, const yb::Implementation&, const Function& run, const yb::Point& point,
+       const yb::Variant&) {
+      const std::uint64_t n = point.number("n");
+      yb::measure(state, {n * n * n, 1}, [run, n] { return run(n); });
+    },
+    nullptr,
+    0};
 
 std::uint64_t multiply(std::uint64_t n) { return n * n; }
 std::uint64_t multiply3(std::uint64_t n) { return n * n * n; }
@@ -115,6 +116,15 @@ TEST(Registration, WorkloadsNotImplementedAreListed) {
   EXPECT_NE(std::find(missing.begin(), missing.end(), "toy/cube/picky"), missing.end());
   EXPECT_EQ(std::find(missing.begin(), missing.end(), "toy/cube/plain"), missing.end());
   EXPECT_EQ(std::find(missing.begin(), missing.end(), "toy/square/picky"), missing.end());
+}
+
+TEST(Registration, FullProfileOnlyPointsAreNamedForTheRunner) {
+  EXPECT_FALSE(cube.params().points()[0].full_profile_only);
+  EXPECT_TRUE(cube.params().points()[1].full_profile_only);
+  EXPECT_TRUE((cube.params() + yb::Params{{"n", {3}}}).points()[1].full_profile_only);
+  EXPECT_FALSE((cube.params() + yb::Params{{"n", {3}}}).points()[2].full_profile_only);
+  // Only implementations of cube have the point; every variant of it is named.
+  EXPECT_EQ(yb::full_profile_only(), (std::vector<std::string>{"toy/cube/plain/n:2/mode:b"}));
 }
 
 class CapturingReporter : public benchmark::BenchmarkReporter {

@@ -211,3 +211,42 @@ def test_two_runs_land_in_the_history_and_the_report_draws_their_trends(smoke_ru
     page = (out / "latest" / "report" / "index.html").read_text()
     assert '<h2 id="history">History</h2>' in page and "2 runs of machine class" in page
     assert list((out / "latest" / "report" / "history").glob("trend-generators-*.png"))
+
+
+def test_the_full_profiles_cases_are_left_out_of_shorter_profiles_and_said(tmp_path):
+    """io's 10,000-connection cases cost seconds of connecting a process: quick and smoke leave them out and
+    say so; a filter that selects only them says to use --profile full."""
+    listed = subprocess.run(
+        [str(REPO_ROOT / "build" / "release" / "bin" / "yb_io"), "--yb_list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    full_only = [line.split("\t")[1] for line in listed if line.startswith("full_profile_only\t")]
+    assert full_only and all("/conns:10000/" in name for name in full_only)
+    assert "io/echo_unix/epoll/conns:10000/msg:64/trigger:level" in full_only
+    assert "io/echo_unix/epoll/conns:1024/msg:64/trigger:level" not in full_only
+
+    only = yieldbench(
+        "run", "--profile", "quick", "--out", str(tmp_path), "--filter", "^io/echo_unix/epoll/conns:10000/msg:64/"
+    )
+    assert only.returncode == 2, only.stderr[-2000:]
+    assert "measured by the full profile only (add --profile full)" in only.stderr.splitlines()[-1]
+
+    done = yieldbench(
+        "run",
+        "--profile",
+        "smoke",
+        "--family",
+        "io",
+        "--out",
+        str(tmp_path),
+        "--history",
+        "off",
+        "--filter",
+        "^io/echo_unix/epoll/conns:(1024|10000)/msg:64/trigger:level$",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "1 more are the full profile's (--profile full)" in done.stderr + done.stdout
+    results = ybresults.load(tmp_path / "latest" / "results.json")
+    assert sorted(results.benchmarks) == ["io/echo_unix/epoll/conns:1024/msg:64/trigger:level"]
