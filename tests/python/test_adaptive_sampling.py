@@ -23,10 +23,18 @@ QUICKISH = Sampling(per_process=3, min_processes=2, max_samples=12, max_seconds=
 # --- the median's interval and the stopping rule, on given samples ------------------------------------------
 
 
-def test_the_median_interval_is_the_sign_tests_order_statistics():
+def test_the_median_interval_is_the_sign_tests_order_statistics_interpolated_to_95_percent():
     low, high, confidence = noise.median_interval([9, 1, 8, 2, 7, 3, 6, 4, 5])
-    assert (low, high) == (2, 8), "with 9 samples the 2nd smallest and 2nd largest hold the median at 96%"
-    assert confidence == pytest.approx(1 - 2 * (1 + 9) / 512)
+    # With 9 samples the 2nd smallest and largest hold the median at 96.1%, the 3rd at 82.0%; 95% lies
+    # between, nearer the outer pair (Hettmansperger and Sheather's interpolation, worked by hand).
+    outer, inner = 1 - 2 * (1 + 9) / 512, 1 - 2 * (1 + 9 + 36) / 512
+    share = (outer - 0.95) / (outer - inner)
+    weight = 7 * share / (2 + 5 * share)
+    assert (low, high) == (pytest.approx(2 + weight), pytest.approx(8 - weight))
+    assert 2 < low < 2.5 and 7.5 < high < 8
+    assert confidence == 0.95
+    eight = noise.median_interval([1, 2, 3, 4, 5, 6, 7, 8])
+    assert 1.9 < eight[0] < 2 and 7 < eight[1] < 7.1, "8 samples: near the 2nd and 7th, not the whole range"
     assert noise.median_interval([3, 1, 2])[:2] == (1, 3), "under 6 samples: the whole range"
     assert noise.median_interval([1.0]) is None
     assert noise.relative_half_width([98, 100, 102]) == pytest.approx(0.02)
@@ -73,8 +81,8 @@ def test_unstable_means_the_median_is_not_known_to_five_percent():
     many = [100.0, 112.0, 90.0, 101.0, 99.0, 101.0, 100.5, 99.5, 100.2, 99.8, 111.0, 91.0]
     assert noise.cv(few) > noise.UNSTABLE_CV and noise.cv(many) > noise.UNSTABLE_CV, "both spread beyond 5%"
     assert noise.verdict(few)["unstable"] is True, "four samples: the whole range, ±11%"
-    assert noise.verdict(many)["unstable"] is False, "twelve: the 3rd to the 10th, ±1%"
-    assert noise.text(noise.verdict(many)) == f"cv {100 * noise.cv(many):.1f}% ±1.0% ok"
+    assert noise.verdict(many)["unstable"] is False, "twelve: between the 3rd and 4th from each end, ±0.9%"
+    assert noise.text(noise.verdict(many)) == f"cv {100 * noise.cv(many):.1f}% ±0.9% ok"
     assert noise.text({"cv": 0.07, "unstable": True}) == "cv 7.0% UNSTABLE", "older files: no interval"
 
 
