@@ -261,7 +261,7 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
         for ax, (params, bs) in zip(axes, part):
             present = [m for m in metrics.LATENCY if any(b.has(m.key) for b in bs)]
             values = [b.value(m.key) for b in bs for m in present]
-            plan = plan_axis("time", "latency per operation", values, force_log=True)
+            plan = plan_axis("time", "latency", values, force_log=True)
             apply_axis(ax, "y", plan)
             for bench in sorted(bs, key=lambda b: b.series):
                 points = [(i, bench.value(m.key)) for i, m in enumerate(present) if bench.has(m.key)]
@@ -277,7 +277,7 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
                 )
                 tag(line, bench.impl, bench.series)
             ax.set_xticks(range(len(present)), [m.title for m in present])
-            ax.set_xlabel("percentile of per-operation latency")
+            ax.set_xlabel("percentile")
             ax.set_title(case_label(params))
             ax.grid(alpha=0.3)
         put_legend(legend_ax, series_handles(styles), ncol)
@@ -289,7 +289,10 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
                 if not b.failed and not any(b.has(k) for k in keys)
             }
         )
-        caption = "Per-operation latency from the harness histogram (≤1% relative error), log scale."
+        caption = (
+            "Latency from the harness histogram (≤1% relative error), log scale: of one operation, or of one "
+            "item where the workload times its items (io echo: one request; the workload's description says)."
+        )
         if missing:
             caption += " No latency recorded for: " + "; ".join(missing) + "."
         yield Chart(
