@@ -309,9 +309,11 @@ def latency_charts(section: str, workload: str, benches: list, colors: dict):
 
 def scaling_charts(section: str, workload: str, benches: list, colors: dict):
     ok = facets.faceted([b for b in benches if not b.failed])
+    time = metrics.headline_time(ok)  # per item where the workload declares items, as the time bars
+    drawn = tuple(time if m is metrics.TIME else m for m in metrics.SCALING)
     for key in sweeps(ok):
-        flat = [m for m in metrics.SCALING if all_zero(ok, m)]
-        present = [m for m in metrics.SCALING if any(b.has(m.key) for b in ok) and m not in flat]
+        flat = [m for m in drawn if all_zero(ok, m)]
+        present = [m for m in drawn if any(b.has(m.key) for b in ok) and m not in flat]
         groups = {}
         for bench in ok:
             rest = tuple((k, v) for k, v in bench.case if k != key)
@@ -339,7 +341,8 @@ def scaling_charts(section: str, workload: str, benches: list, colors: dict):
             caption = (
                 f"Each metric against the parameter {key}; one line per implementation, median over "
                 "repetitions with min–max whiskers. Log–log where values span two decades or more: "
-                "a line rising with slope 1 grows O(n); a flat line stays constant."
+                "a flat line stays constant (per item: the same cost per item at every size); a line rising "
+                "with slope 1 grows O(n)."
             ) + zero_note(flat)
             yield Chart(
                 slug(section, workload, "scaling", key, part_suffix(index, len(parts))) + ".png",

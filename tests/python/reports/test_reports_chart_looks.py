@@ -212,7 +212,7 @@ def test_comparison_charts_fit_and_keep_colours_apart(new_run):
 
 def test_metrics_zero_everywhere_are_named_not_drawn(looked):
     scaling = next(c for c in looked if c.filename == "coroutines-switch_round_trip-scaling-n.png")
-    assert scaling.panel_titles == ["wall time per operation", "heap peak"]
+    assert scaling.panel_titles == ["wall time per item", "heap peak"]
     assert "0 for every implementation that ran: RSS peak growth." in scaling.caption
     names = {chart.filename for chart in looked}
     assert "io-file_read-memory.png" not in names and "io-echo_tcp-memory.png" in names
