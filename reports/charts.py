@@ -91,14 +91,12 @@ def largest_of_sweep(groups: list, key: str) -> list:
         if value is not None:
             largest[rest] = max(largest.get(rest, value), value)
     keep = {p for p, _ in groups if split(p)[1] is None or split(p)[1] == largest[split(p)[0]]}
+    shown = {b.series for p, bs in groups if p in keep for b in bs}
     for params, benches in reversed(groups):  # natural order: a series' last group is its largest case
-        if any(not b.failed and b.series not in _series_in(groups, keep) for b in benches):
+        if any(not b.failed and b.series not in shown for b in benches):
             keep.add(params)
+            shown |= {b.series for b in benches}
     return [(p, bs) for p, bs in groups if p in keep]
-
-
-def _series_in(groups: list, keep: set) -> set:
-    return {b.series for p, bs in groups if p in keep for b in bs}
 
 
 def memory_charts(section: str, workload: str, benches: list, colors: dict):
@@ -107,7 +105,8 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
     present = [m for m in measured if m not in flat]
     if not present:
         return
-    groups = [(p, bs) for p, bs in cases(benches).items() if any(b.has(m.key) for m in present for b in bs)]
+    by_case = cases(benches)
+    groups = [(p, bs) for p, bs in by_case.items() if any(b.has(m.key) for m in present for b in bs)]
     swept = sweeps([b for b in benches if not b.failed])
     # The scaling chart draws these metrics at every value of a sweep; bars add the largest (io: 3 cases of 12).
     groups = largest_of_sweep(groups, swept[0]) if swept and set(present) <= set(metrics.SCALING) else groups
@@ -132,7 +131,7 @@ def memory_charts(section: str, workload: str, benches: list, colors: dict):
             "growth; memory per unit: per coroutine, connection or worker. Median over repetitions, "
             "whiskers min–max. “not measured”: the counter was absent, never a zero."
         ) + zero_note(flat)
-        if len(groups) < len(cases(benches)):
+        if len(groups) < len(by_case):
             caption += f" Drawn at the largest {swept[0]}; every case: the scaling chart and the table."
         yield Chart(
             slug(section, workload, "memory", part_suffix(index, len(parts))) + ".png",
